@@ -1,0 +1,1 @@
+"""Python port of Aceint's backend SDK (`@aceint/ai-interviews` on `@aceint/auth`). Never imports Streamlit."""
