@@ -1,0 +1,55 @@
+"""The one transcript model every importer produces and every view and exporter consumes.
+
+Frozen dataclasses keep turns hashable and cheap (a two-hour interview has thousands of them)
+and make "export then import gives the same turns" a plain equality check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from aceint_core.contract import TRANSCRIPT_ROLES
+
+UNKNOWN_SPEAKER = "Unknown speaker"
+
+
+class TranscriptFormatError(ValueError):
+    """The input is not a transcript this package can read; the message says what was expected."""
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One stretch of speech (or one chat message) by one speaker.
+
+    ``start`` / ``end`` are seconds from the start of the recording, or None when the
+    source has no usable time for this turn.
+    """
+
+    speaker: str
+    role: str
+    start: float | None
+    end: float | None
+    text: str
+
+    def __post_init__(self) -> None:
+        if self.role not in TRANSCRIPT_ROLES:
+            raise ValueError(f"role must be one of {', '.join(TRANSCRIPT_ROLES)}, got {self.role!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    """An ordered list of turns plus the name of the format it was read from."""
+
+    turns: tuple[Turn, ...]
+    source_format: str = field(default="", compare=False)
+
+    @property
+    def speakers(self) -> list[str]:
+        """Distinct speaker labels in order of first appearance."""
+        seen: dict[str, None] = {}
+        for turn in self.turns:
+            seen.setdefault(turn.speaker, None)
+        return list(seen)
+
+    def __len__(self) -> int:
+        return len(self.turns)
