@@ -11,6 +11,9 @@ DEFAULT_ACCESS_TTL: Final = "15m"
 DEFAULT_CONNECT_TIMEOUT: Final = 5.0
 DEFAULT_READ_TIMEOUT: Final = 30.0
 
+# Connections kept open per client; sized for ~32 threads sharing one client (the dashboard).
+HTTP_POOL_SIZE: Final = 32
+
 # Retries of connection errors, timeouts, 408, 429 and 5xx (0 turns retries off).
 DEFAULT_MAX_RETRIES: Final = 2
 RETRY_BACKOFF_INITIAL: Final = 0.5

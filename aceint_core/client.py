@@ -1,0 +1,258 @@
+"""`SessionClient`: the Aceint AI-interview session calls, with the token handled for you.
+
+The Python port of `@aceint/ai-interviews`. One client is safe to share between threads
+(the dashboard shares one across every browser session): tokens come from a `TokenManager`
+over a `TokenStore`, HTTP from one pooled `Transport`. Each protected call is retried once
+with a fresh token after a 401; a 403 is raised as is.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any, Self
+from urllib.parse import quote
+
+from pydantic import ValidationError
+
+from . import constants, contract
+from .auth import Credentials, TokenManager, parse_ttl
+from .errors import AuthenticationError, ConfigurationError, MalformedResponseError
+from .models import CreatedSession, SessionDetails, SessionInput, SessionRecord
+from .redaction import Redactor
+from .token_store import TokenStore
+from .transport import RetryPolicy, Transport, normalise_timeout
+
+logger = logging.getLogger("aceint")
+
+_CREDENTIAL_FIELDS = (
+    ("client_public_id", constants.ENV_CLIENT_PUBLIC_ID, constants.SANDBOX_CLIENT_PUBLIC_ID),
+    ("api_key", constants.ENV_API_KEY, constants.SANDBOX_API_KEY),
+    ("api_secret", constants.ENV_API_SECRET, constants.SANDBOX_API_SECRET),
+)
+
+
+def resolve_base_url(mode: str, base_url: str | None) -> str:
+    """The API base URL for `mode`, or `base_url` when given (it overrides any mode)."""
+    if mode not in contract.MODE_BASE_URLS:
+        raise ConfigurationError(
+            f"mode ({constants.ENV_MODE}) must be one of {', '.join(contract.MODES)}; got {mode!r}"
+        )
+    if base_url is None or base_url == "":
+        return contract.MODE_BASE_URLS[mode]
+    if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
+        raise ConfigurationError(
+            f"base_url ({constants.ENV_BASE_URL}) must start with http:// or https://, e.g. "
+            f"{contract.MODE_BASE_URLS['sandbox']}; got {base_url!r}"
+        )
+    return base_url.rstrip("/")
+
+
+class SessionClient:
+    """Creates and reads Aceint interview sessions; manages the access token internally.
+
+    In `sandbox` mode missing credentials default to the sandbox's (`constants.SANDBOX_*`);
+    in `dev` and `prod` all three are required.
+    """
+
+    def __init__(
+        self,
+        mode: str = constants.DEFAULT_MODE,
+        client_public_id: str | None = None,
+        api_key: str | None = None,
+        api_secret: str | None = None,
+        access_ttl: str | int = constants.DEFAULT_ACCESS_TTL,
+        base_url: str | None = None,
+        token_store: TokenStore | None = None,
+        timeout: float | tuple[float, float] = (
+            constants.DEFAULT_CONNECT_TIMEOUT,
+            constants.DEFAULT_READ_TIMEOUT,
+        ),
+        max_retries: int = constants.DEFAULT_MAX_RETRIES,
+        *,
+        retry_policy: RetryPolicy | None = None,
+    ) -> None:
+        self.mode = mode
+        self.base_url = resolve_base_url(mode, base_url)
+        credentials = self._credentials(mode, client_public_id, api_key, api_secret)
+        ttl_seconds = parse_ttl(access_ttl)
+        timeouts = normalise_timeout(timeout)
+        if retry_policy is None:
+            retry_policy = RetryPolicy(max_retries=max_retries)
+        elif max_retries != constants.DEFAULT_MAX_RETRIES and max_retries != retry_policy.max_retries:
+            raise ConfigurationError("give max_retries or retry_policy, not two different retry counts")
+        if token_store is not None and not isinstance(token_store, TokenStore):
+            raise ConfigurationError(
+                "token_store must implement the TokenStore protocol (load, compare_and_swap, delete, "
+                f"refresh_lock); got {type(token_store).__name__}"
+            )
+        self._transport = Transport(
+            self.base_url, timeout=timeouts, retry=retry_policy, redactor=Redactor(credentials.api_secret)
+        )
+        self.tokens = TokenManager(self._transport, credentials, access_ttl=ttl_seconds, store=token_store)
+
+    @staticmethod
+    def _credentials(
+        mode: str, client_public_id: str | None, api_key: str | None, api_secret: str | None
+    ) -> Credentials:
+        given = {"client_public_id": client_public_id, "api_key": api_key, "api_secret": api_secret}
+        values: dict[str, str] = {}
+        missing: list[str] = []
+        for name, env, sandbox_default in _CREDENTIAL_FIELDS:
+            value = given[name]
+            if value is not None and not isinstance(value, str):
+                raise ConfigurationError(f"{name} ({env}) must be a string, got {type(value).__name__}")
+            value = (value or "").strip()
+            if not value and mode == "sandbox":
+                value = sandbox_default
+            if not value:
+                missing.append(f"{name} ({env})")
+            values[name] = value
+        if missing:
+            raise ConfigurationError(
+                f"{mode} mode needs real client credentials; missing {', '.join(missing)}. Pass them to "
+                "SessionClient(...) or set the environment variables, with the values from the Credentials "
+                "tab of your Aceint account (or use mode='sandbox' for the local sandbox)"
+            )
+        return Credentials(**values)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Self:
+        """A client configured from the ACEINT_* variables; keyword arguments override them."""
+        env = os.environ if environ is None else environ
+
+        def read(name: str) -> str | None:
+            value = env.get(name)
+            return value.strip() if value and value.strip() else None
+
+        settings: dict[str, Any] = {
+            "mode": read(constants.ENV_MODE) or constants.DEFAULT_MODE,
+            "client_public_id": read(constants.ENV_CLIENT_PUBLIC_ID),
+            "api_key": read(constants.ENV_API_KEY),
+            "api_secret": read(constants.ENV_API_SECRET),
+            "access_ttl": read(constants.ENV_ACCESS_TTL) or constants.DEFAULT_ACCESS_TTL,
+            "base_url": read(constants.ENV_BASE_URL),
+        }
+        settings.update(overrides)
+        return cls(**settings)
+
+    def __repr__(self) -> str:
+        return f"SessionClient(mode={self.mode!r}, base_url={self.base_url!r})"
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the pooled connections. Tokens stay in the store (see `revoke()` to end them)."""
+        self._transport.close()
+
+    # --- the session calls -----------------------------------------------------------------
+
+    def create_session(self, session: SessionInput | Mapping[str, Any]) -> CreatedSession:
+        """Create an interview session; safe to retry (same sessionId and Idempotency-Key on
+        every attempt of this call)."""
+        if not isinstance(session, SessionInput):
+            if not isinstance(session, Mapping):
+                raise TypeError(
+                    f"create_session takes a SessionInput or a dict, not {type(session).__name__}"
+                )
+            session = SessionInput.model_validate(dict(session))
+        data = self._create(session.to_wire())
+        return self._normalise(CreatedSession, data, contract.SESSION_CREATE)
+
+    def create_session_raw(self, payload: Mapping[str, Any]) -> dict[str, Any]:
+        """Send `payload` as is (no validation) and return the response JSON. Still
+        authenticated and still carries an Idempotency-Key."""
+        if not isinstance(payload, Mapping):
+            raise TypeError(f"create_session_raw takes a dict, not {type(payload).__name__}")
+        data = self._create(dict(payload))
+        if not isinstance(data, dict):
+            raise MalformedResponseError(
+                "POST /sessions answered with JSON that is not an object", status_code=200
+            )
+        return data
+
+    def get_session(self, session_id: str) -> SessionDetails:
+        """The stored session data for `session_id`."""
+        method, template = contract.SESSION_GET
+        data = self._authed(method, template.format(session_id=self._path_id(session_id)), route=template)
+        return self._normalise(SessionDetails, data, contract.SESSION_GET)
+
+    def get_session_record(self, session_id: str) -> SessionRecord:
+        """The record of a completed interview (NotFoundError while it has none yet)."""
+        method, template = contract.SESSION_RECORD
+        data = self._authed(method, template.format(session_id=self._path_id(session_id)), route=template)
+        return self._normalise(SessionRecord, data, contract.SESSION_RECORD)
+
+    def revoke(self) -> None:
+        """Revoke the current access and refresh tokens at Aceint and clear them from the store."""
+        self.tokens.revoke()
+
+    # --- plumbing --------------------------------------------------------------------------
+
+    def _create(self, body: dict[str, Any]) -> Any:
+        method, path = contract.SESSION_CREATE
+        key = str(uuid.uuid4())
+        return self._authed(method, path, json=body, headers={contract.IDEMPOTENCY_HEADER: key})
+
+    def _authed(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        route: str | None = None,
+    ) -> Any:
+        """A protected call: with a bearer token, retried once with a fresh token after a 401."""
+        for attempt in (1, 2):
+            record = self.tokens.token()
+            sent = dict(headers or {})
+            sent[contract.AUTHORIZATION_HEADER] = contract.BEARER_PREFIX + record.access_token
+            try:
+                return self._transport.request(method, path, json=json, headers=sent, route=route)
+            except AuthenticationError as error:
+                if attempt == 2:
+                    raise AuthenticationError(
+                        f"Aceint refused a freshly issued access token too ({error.message})",
+                        status_code=error.status_code,
+                        code=error.code,
+                        request_id=error.request_id,
+                    ) from None
+                logger.debug(
+                    "%s %s got 401; dropping that token (generation %d) and retrying once",
+                    method,
+                    route or path,
+                    record.generation,
+                )
+                self.tokens.invalidate(record)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @staticmethod
+    def _path_id(session_id: str) -> str:
+        if not isinstance(session_id, str) or not session_id.strip():
+            raise ValueError(f"session_id must be a non-empty string; got {session_id!r}")
+        return quote(session_id.strip(), safe="")
+
+    @staticmethod
+    def _normalise(model: type[Any], data: Any, route: tuple[str, str]) -> Any:
+        try:
+            return model.from_response(data)
+        except (ValidationError, TypeError) as error:
+            detail = (
+                ", ".join(".".join(str(p) for p in e["loc"]) or "body" for e in error.errors())
+                if isinstance(error, ValidationError)
+                else "not a JSON object"
+            )
+            raise MalformedResponseError(
+                f"{route[0]} {route[1]} answered with a body the contract does not describe ({detail})",
+                status_code=200,
+            ) from None
