@@ -53,3 +53,33 @@ class Transcript:
 
     def __len__(self) -> int:
         return len(self.turns)
+
+
+MAX_SECONDS = 1e9  # beyond ~31 years a "time" is an epoch stamp or garbage, not an offset
+
+
+def clean_time(value: float | int | None) -> float | None:
+    """Seconds rounded to the millisecond (what subtitles carry), or None when unusable."""
+    if value is None or isinstance(value, bool):
+        return None
+    seconds = float(value)
+    if not (0 <= seconds < MAX_SECONDS):  # also rejects NaN and infinities
+        return None
+    return round(seconds, 3)
+
+
+def clean_text(text: str) -> str:
+    """Plain text with each line trimmed and blank lines dropped, so every format agrees on it."""
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def make_turn(speaker: str | None, role: str, start: float | None, end: float | None, text: str) -> Turn:
+    """Build a normalised turn: honest speaker label, ms times, end only after a start."""
+    from aceint_core.transcripts.roles import default_speaker
+
+    start_s = clean_time(start)
+    end_s = clean_time(end) if start_s is not None else None
+    if end_s is not None and start_s is not None and end_s < start_s:
+        end_s = None
+    label = " ".join((speaker or "").split()) or default_speaker(role)
+    return Turn(speaker=label, role=role, start=start_s, end=end_s, text=clean_text(text))

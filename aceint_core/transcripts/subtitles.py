@@ -1,0 +1,80 @@
+"""WebVTT (webvtt-py) and SRT (srt) import: cues become turns, voice tags or "Name:" give speakers."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import srt
+import webvtt
+from webvtt.errors import MalformedCaptionError, MalformedFileError
+
+from aceint_core.contract import TRANSCRIPT_ROLES
+from aceint_core.transcripts.model import UNKNOWN_SPEAKER, TranscriptFormatError, Turn, make_turn
+from aceint_core.transcripts.roles import infer_role
+from aceint_core.transcripts.speaker_prefix import split_prefix
+
+TIMING_LINE = re.compile(r"^\s*\S+\s*-->\s*\S+", re.MULTILINE)
+SRT_TIMING = re.compile(
+    r"^\s*\d{1,3}:\d{1,2}:\d{1,2}[,.]\d{1,3}\s*-->\s*\d{1,3}:\d{1,2}:\d{1,2}[,.]\d{1,3}", re.MULTILINE
+)
+_VOICE = re.compile(r"<v((?:\.[^\s.>]+)*)(?:\s+([^>]*))?>")
+# SRT formatting tags and ASS-style overrides ({\an8}); other "<...>" is kept as text.
+_SRT_TAGS = re.compile(r"</?(?:i|b|u|s|font)(?:\s[^>]*)?>|\{\\[^}]*\}", re.IGNORECASE)
+
+
+def _turn_from_cue(text: str, start: float, end: float, voice: tuple[str, str] | None) -> Turn:
+    if voice is not None:
+        speaker, role = voice
+        return make_turn(speaker, role, start, end, text)
+    lines = text.split("\n", 1)
+    prefix = split_prefix(lines[0])
+    if prefix is not None:
+        speaker, role, first = prefix
+        return make_turn(speaker, role, start, end, "\n".join([first, *lines[1:]]))
+    return make_turn(UNKNOWN_SPEAKER, "unknown", start, end, text)
+
+
+def read_webvtt(text: str) -> list[Turn]:
+    try:
+        captions = webvtt.WebVTT.from_string(text)
+    except (MalformedFileError, MalformedCaptionError) as exc:
+        raise TranscriptFormatError(f"WebVTT file could not be read: {exc}") from None
+    timing_lines = len(TIMING_LINE.findall(text))
+    if len(captions) < timing_lines:
+        raise TranscriptFormatError(
+            f"WebVTT file is truncated or has a malformed cue: {timing_lines} timing lines but only "
+            f"{len(captions)} readable cues"
+        )
+    turns = []
+    for caption in captions:
+        raw = caption.raw_text
+        voice = None
+        match = _VOICE.search(raw)
+        if match and match.group(2) and match.group(2).strip():
+            name = html.unescape(match.group(2).strip())
+            classes = [c for c in match.group(1).split(".") if c]
+            role = next((c for c in classes if c in TRANSCRIPT_ROLES), None) or infer_role(name)
+            voice = (name, role)
+        body = html.unescape(caption.text)
+        turns.append(
+            _turn_from_cue(
+                body,
+                caption.start_time.in_milliseconds() / 1000,
+                caption.end_time.in_milliseconds() / 1000,
+                voice,
+            )
+        )
+    return turns
+
+
+def read_srt(text: str) -> list[Turn]:
+    try:
+        subtitles = list(srt.parse(text))
+    except (srt.SRTParseError, ValueError, OverflowError) as exc:
+        raise TranscriptFormatError(f"SRT file is truncated or malformed: {exc}") from None
+    turns = []
+    for sub in subtitles:
+        body = _SRT_TAGS.sub("", sub.content)
+        turns.append(_turn_from_cue(body, sub.start.total_seconds(), sub.end.total_seconds(), None))
+    return turns
