@@ -28,7 +28,7 @@ from .token_store import MemoryTokenStore, TokenRecord, TokenStore
 from .transport import RetryPolicy
 
 # --- transcripts (added by the transcripts helper) ------------------------------------------
-# from .transcripts import parse_transcript, Transcript, TranscriptFormatError
+# (imported at the end of this file, after the SDK's own names)
 # ---------------------------------------------------------------------------------------------
 
 __all__ = [
@@ -61,3 +61,7 @@ __all__ = [
     "parse_ttl",
     "store_key",
 ]
+
+from .transcripts import Transcript, TranscriptFormatError, Turn, parse_transcript  # noqa: E402
+
+__all__ += ["Transcript", "TranscriptFormatError", "Turn", "parse_transcript"]
