@@ -307,18 +307,26 @@ class SQLTokenStore:
             self._ready = True
 
     def _run(self, operation: str, fn: Callable[[], _T], secrets: tuple[str | None, ...] = ()) -> _T:
-        """Run `fn` with the tables in place; database failures become a TokenStoreError without secrets."""
+        """Run `fn` with the tables in place; database failures become a TokenStoreError without secrets.
+
+        The error is raised outside the `except` block so the database exception (whose text may
+        hold SQL parameters when the caller passed an Engine without hide_parameters) is not even
+        kept as its context.
+        """
         try:
             if operation != "drop_tables":
                 self._ensure_tables()
             return fn()
         except sa_exc.SQLAlchemyError as exc:
-            detail = type(getattr(exc, "orig", None) or exc).__name__
-            orig = getattr(exc, "orig", None)
-            reason = str(orig).strip().splitlines()[0] if orig is not None and str(orig).strip() else ""
-            password = self.engine.url.password
-            reason = scrub(reason, (*secrets, str(password) if password else None))
-            message = f"SQL token store {self.url}: {operation} failed ({detail})"
-            if reason:
-                message += f": {reason}"
-            raise TokenStoreError(message) from None
+            message = self._describe(operation, exc, secrets)
+        raise TokenStoreError(message)
+
+    def _describe(self, operation: str, exc: sa_exc.SQLAlchemyError, secrets: tuple[str | None, ...]) -> str:
+        orig = getattr(exc, "orig", None)
+        detail = type(orig or exc).__name__
+        text = str(orig).strip() if orig is not None else ""
+        reason = text.splitlines()[0] if text else ""
+        password = self.engine.url.password
+        reason = scrub(reason, (*secrets, str(password) if password else None))
+        message = f"SQL token store {self.url}: {operation} failed ({detail})"
+        return f"{message}: {reason}" if reason else message
