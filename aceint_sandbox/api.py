@@ -1,0 +1,98 @@
+"""The Aceint API routes under contract.API_PREFIX: paths and methods come from the contract."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+
+from aceint_core import contract
+
+from .http_errors import SandboxError
+from .runtime import Sandbox
+
+
+def sandbox_of(request: Request) -> Sandbox:
+    return request.app.state.sandbox  # type: ignore[no-any-return]
+
+
+def origin_of(request: Request) -> str:
+    """Scheme, host and port the client used, so links point back to this sandbox."""
+    return str(request.base_url).rstrip("/")
+
+
+async def json_body(request: Request) -> Any:
+    """The parsed JSON body, or a 422 that says why it is not JSON."""
+    raw = await request.body()
+    if not raw.strip():
+        raise SandboxError(
+            422,
+            "invalid_json",
+            "the request body is empty; send a JSON object",
+            fields=[{contract.K_FIELD: "body", contract.K_ERROR_MESSAGE: "send a JSON object"}],
+        )
+    try:
+        return json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SandboxError(
+            422,
+            "invalid_json",
+            f"the request body is not valid JSON: {exc}",
+            fields=[{contract.K_FIELD: "body", contract.K_ERROR_MESSAGE: f"not valid JSON ({exc})"}],
+        ) from None
+
+
+def client_id(request: Request) -> str:
+    """The authenticated client; a 401 for a missing, unknown, expired or revoked token."""
+    return sandbox_of(request).tokens.authenticate(request.headers.get(contract.AUTHORIZATION_HEADER))
+
+
+JsonBody = Annotated[Any, Depends(json_body)]
+ClientId = Annotated[str, Depends(client_id)]
+
+
+def _data(body: dict[str, Any], status: int = 200) -> JSONResponse:
+    return JSONResponse({contract.ENVELOPE_KEY: body}, status_code=status)
+
+
+def issue_token(request: Request, body: JsonBody) -> JSONResponse:
+    return JSONResponse(sandbox_of(request).tokens.issue(body))
+
+
+def refresh_token(request: Request, body: JsonBody) -> JSONResponse:
+    return JSONResponse(sandbox_of(request).tokens.refresh(body))
+
+
+def revoke_token(request: Request, body: JsonBody) -> JSONResponse:
+    return _data(sandbox_of(request).tokens.revoke(body))
+
+
+def create_session(request: Request, client: ClientId, body: JsonBody) -> JSONResponse:
+    key = request.headers.get(contract.IDEMPOTENCY_HEADER)
+    reply = sandbox_of(request).sessions.create(client, body, origin_of(request), key)
+    headers = {"Idempotent-Replayed": "true"} if reply.replayed else {}
+    return JSONResponse(reply.body, status_code=reply.status, headers=headers)
+
+
+def get_session(session_id: str, request: Request, _client: ClientId) -> JSONResponse:
+    return JSONResponse(sandbox_of(request).sessions.details(session_id))
+
+
+def get_record(session_id: str, request: Request, _client: ClientId) -> JSONResponse:
+    return JSONResponse(sandbox_of(request).sessions.record(session_id, origin_of(request)))
+
+
+def api_router() -> APIRouter:
+    router = APIRouter(prefix=contract.API_PREFIX)
+    for (method, path), endpoint in (
+        (contract.TOKEN_ISSUE, issue_token),
+        (contract.TOKEN_REFRESH, refresh_token),
+        (contract.TOKEN_REVOKE, revoke_token),
+        (contract.SESSION_CREATE, create_session),
+        (contract.SESSION_GET, get_session),
+        (contract.SESSION_RECORD, get_record),
+    ):
+        router.add_api_route(path, endpoint, methods=[method])
+    return router

@@ -1,0 +1,1 @@
+"""Demo interviews for a newcomer's first start (filled in below)."""
