@@ -51,8 +51,13 @@ def test_modes_pick_their_base_url(mode: str) -> None:
 
 
 def test_base_url_overrides_mode() -> None:
-    client = SessionClient(mode="prod", client_public_id="c", api_key="k", api_secret="s",
-                           base_url="http://127.0.0.1:9/backend/api/v1/")
+    client = SessionClient(
+        mode="prod",
+        client_public_id="c",
+        api_key="k",
+        api_secret="s",
+        base_url="http://127.0.0.1:9/backend/api/v1/",
+    )
     assert client.base_url == "http://127.0.0.1:9/backend/api/v1"
 
 
@@ -114,13 +119,15 @@ def test_from_env_bad_ttl_names_the_variable() -> None:
 
 def test_from_env_prod_without_secret_names_the_variable() -> None:
     with pytest.raises(ConfigurationError, match=constants.ENV_API_SECRET):
-        SessionClient.from_env({constants.ENV_MODE: "prod", constants.ENV_CLIENT_PUBLIC_ID: "p",
-                                constants.ENV_API_KEY: "k"})
+        SessionClient.from_env(
+            {constants.ENV_MODE: "prod", constants.ENV_CLIENT_PUBLIC_ID: "p", constants.ENV_API_KEY: "k"}
+        )
 
 
 def test_repr_shows_mode_and_base_url_only() -> None:
-    client = SessionClient(mode="dev", client_public_id="public-id-x", api_key="key-value-x",
-                           api_secret="very-secret-value")
+    client = SessionClient(
+        mode="dev", client_public_id="public-id-x", api_key="key-value-x", api_secret="very-secret-value"
+    )
     assert repr(client) == f"SessionClient(mode='dev', base_url='{contract.MODE_BASE_URLS['dev']}')"
     for text in (repr(client), str(client), repr(client.tokens), repr(client.tokens.credentials)):
         assert "very-secret-value" not in text
