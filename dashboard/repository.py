@@ -1,0 +1,219 @@
+"""The local database of sessions scheduled from this dashboard (SQLAlchemy 2.x; no Streamlit).
+
+Aceint holds the sessions, but it has no "list my sessions" call, so the dashboard keeps its own
+row per session it created: who it is for, who scheduled it, the payload it sent and the last
+status it saw. SQLite by default (`sqlite:///var/dashboard.db`), so rows survive restarts; any
+SQLAlchemy URL works. A transcript uploaded for an interview recorded elsewhere is kept beside
+its session.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, create_engine, func, or_, select
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+class ScheduledSessionRow(_Base):
+    __tablename__ = "scheduled_sessions"
+
+    session_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    job_role: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_by: Mapped[str] = mapped_column(String(200))
+    iframe_url: Mapped[str] = mapped_column(Text)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    last_synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class AttachedTranscriptRow(_Base):
+    __tablename__ = "attached_transcripts"
+
+    session_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("scheduled_sessions.session_id", ondelete="CASCADE"), primary_key=True
+    )
+    filename: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    uploaded_by: Mapped[str] = mapped_column(String(200))
+
+
+@dataclass(frozen=True)
+class ScheduledSession:
+    """A detached snapshot of one row (safe to keep after the database session closes)."""
+
+    session_id: str
+    full_name: str
+    job_role: str
+    status: str
+    created_at: datetime
+    created_by: str
+    iframe_url: str
+    payload: dict[str, Any]
+    last_synced_at: datetime | None
+
+
+@dataclass(frozen=True)
+class AttachedTranscript:
+    session_id: str
+    filename: str
+    text: str
+    uploaded_at: datetime
+    uploaded_by: str
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    # SQLite drops the zone; everything is stored in UTC, so put it back.
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def _snapshot(row: ScheduledSessionRow) -> ScheduledSession:
+    return ScheduledSession(
+        session_id=row.session_id,
+        full_name=row.full_name,
+        job_role=row.job_role,
+        status=row.status,
+        created_at=_aware(row.created_at) or _now(),
+        created_by=row.created_by,
+        iframe_url=row.iframe_url,
+        payload=dict(row.payload or {}),
+        last_synced_at=_aware(row.last_synced_at),
+    )
+
+
+class SessionRepository:
+    """Scheduled sessions and their attached transcripts, in one database."""
+
+    def __init__(self, database_url: str, *, engine: Engine | None = None) -> None:
+        self.database_url = database_url
+        self.engine = engine or create_engine(database_url, future=True)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, database_url: str) -> SessionRepository:
+        """Open (and create, for a SQLite file, including its folder) the database."""
+        url = make_url(database_url)
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        repo = cls(database_url)
+        _Base.metadata.create_all(repo.engine)
+        return repo
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- sessions ------------------------------------------------------------------------------
+
+    def add(
+        self,
+        *,
+        session_id: str,
+        full_name: str,
+        job_role: str,
+        status: str,
+        created_by: str,
+        iframe_url: str,
+        payload: dict[str, Any],
+        created_at: datetime | None = None,
+    ) -> ScheduledSession:
+        """Store a newly created session; creating the same session id again updates its row."""
+        with self._sessions.begin() as db:
+            row = db.get(ScheduledSessionRow, session_id)
+            if row is None:
+                row = ScheduledSessionRow(session_id=session_id, created_at=created_at or _now())
+                db.add(row)
+            row.full_name = full_name
+            row.job_role = job_role
+            row.status = status
+            row.created_by = created_by
+            row.iframe_url = iframe_url
+            row.payload = json.loads(json.dumps(payload))
+            db.flush()
+            return _snapshot(row)
+
+    def get(self, session_id: str) -> ScheduledSession | None:
+        with self._sessions() as db:
+            row = db.get(ScheduledSessionRow, session_id)
+            return _snapshot(row) if row is not None else None
+
+    def list(self, *, search: str = "", status: str | None = None) -> list[ScheduledSession]:
+        """Newest first; `search` matches candidate, job role, creator or id (case-insensitive)."""
+        query = select(ScheduledSessionRow).order_by(ScheduledSessionRow.created_at.desc())
+        if status:
+            query = query.where(ScheduledSessionRow.status == status)
+        term = search.strip().lower()
+        if term:
+            like = f"%{term}%"
+            query = query.where(
+                or_(
+                    func.lower(ScheduledSessionRow.full_name).like(like),
+                    func.lower(ScheduledSessionRow.job_role).like(like),
+                    func.lower(ScheduledSessionRow.created_by).like(like),
+                    func.lower(ScheduledSessionRow.session_id).like(like),
+                )
+            )
+        with self._sessions() as db:
+            return [_snapshot(r) for r in db.scalars(query)]
+
+    def count(self) -> int:
+        with self._sessions() as db:
+            return int(db.scalar(select(func.count()).select_from(ScheduledSessionRow)) or 0)
+
+    def statuses(self) -> list[str]:
+        with self._sessions() as db:
+            return sorted(db.scalars(select(ScheduledSessionRow.status).distinct()))
+
+    def update_status(self, session_id: str, status: str, *, synced_at: datetime | None = None) -> None:
+        with self._sessions.begin() as db:
+            row = db.get(ScheduledSessionRow, session_id)
+            if row is None:
+                raise KeyError(session_id)
+            row.status = status
+            row.last_synced_at = synced_at or _now()
+
+    # --- attached transcripts -------------------------------------------------------------------
+
+    def attach_transcript(self, session_id: str, *, filename: str, text: str, uploaded_by: str) -> None:
+        """Keep an uploaded transcript for a session (replaces an earlier upload)."""
+        with self._sessions.begin() as db:
+            if db.get(ScheduledSessionRow, session_id) is None:
+                raise KeyError(session_id)
+            row = db.get(AttachedTranscriptRow, session_id)
+            if row is None:
+                row = AttachedTranscriptRow(session_id=session_id)
+                db.add(row)
+            row.filename = filename
+            row.text = text
+            row.uploaded_by = uploaded_by
+            row.uploaded_at = _now()
+
+    def attached_transcript(self, session_id: str) -> AttachedTranscript | None:
+        with self._sessions() as db:
+            row = db.get(AttachedTranscriptRow, session_id)
+            if row is None:
+                return None
+            return AttachedTranscript(
+                session_id=row.session_id,
+                filename=row.filename,
+                text=row.text,
+                uploaded_at=_aware(row.uploaded_at) or _now(),
+                uploaded_by=row.uploaded_by,
+            )

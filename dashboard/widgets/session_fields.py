@@ -1,0 +1,59 @@
+"""The Schedule form's session fields (everything except topics), bound to the draft."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import schedule_form
+from dashboard.schedule_form import CHOICES, LABELS
+
+from .form_state import Messages, bind, key
+
+ID_HELP = "Leave empty to generate a UUID."
+
+
+def _text(draft: schedule_form.FormDraft, name: str, messages: Messages, help: str | None = None) -> None:
+    k = bind(key(name), str(draft.fields.get(name) or ""))
+    draft.fields[name] = st.text_input(f"{LABELS[name]} ({name})", key=k, help=help)
+    messages.slot(name)
+
+
+def _select(draft: schedule_form.FormDraft, name: str, messages: Messages) -> None:
+    options = list(CHOICES[name])
+    k = bind(key(name), draft.fields.get(name) if draft.fields.get(name) in options else options[0])
+    draft.fields[name] = st.selectbox(f"{LABELS[name]} ({name})", options, key=k)
+    messages.slot(name)
+
+
+def render_session_fields(draft: schedule_form.FormDraft, messages: Messages, generated: list[str]) -> None:
+    for name in generated:
+        if name in schedule_form.UUID_FIELDS:
+            bind(key(name), draft.fields[name], force=True)
+    st.subheader("Candidate")
+    c1, c2 = st.columns(2)
+    with c1:
+        _text(draft, "fullName", messages)
+    with c2:
+        _text(draft, "jobRole", messages)
+    st.subheader("Interview")
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        _select(draft, "interviewCategory", messages)
+        _select(draft, "experience", messages)
+    with c2:
+        _select(draft, "interviewDomain", messages)
+        _select(draft, "interviewDifficulty", messages)
+    with c3:
+        _select(draft, "interviewMode", messages)
+        _select(draft, "sessionStatus", messages)
+    c1, c2 = st.columns(2)
+    with c1:
+        k = bind(key("duration"), int(draft.fields.get("duration") or 0))
+        draft.fields["duration"] = int(st.number_input(f"{LABELS['duration']} (duration)", step=1, key=k))
+        messages.slot("duration")
+    with c2:
+        _text(draft, "createdBy", messages)
+    st.subheader("Identifiers")
+    for column, name in zip(st.columns(3), schedule_form.UUID_FIELDS, strict=True):
+        with column:
+            _text(draft, name, messages, help=ID_HELP)

@@ -1,0 +1,18 @@
+"""The sidebar every signed-in page shares: who is signed in, logout, mode and Aceint URL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+
+def render_sidebar(authenticator: Any, *, display_name: str, username: str, mode: str, base_url: str) -> None:
+    with st.sidebar:
+        st.markdown(f"Signed in as **{display_name}** (`{username}`)")
+        authenticator.logout(button_name="Log out", location="sidebar", key="sidebar_logout")
+        st.divider()
+        st.caption("Aceint connection")
+        st.markdown(f"Mode: **{mode}**")
+        st.markdown("Base URL:")
+        st.code(base_url, language=None)

@@ -1,0 +1,159 @@
+"""Topic, subtopic and concept builder: add, edit, remove and reorder, bound to the draft.
+
+Each topic is an expander with its fields and ↑ ↓ ✕ buttons; each subtopic has a name, an id
+and its concepts one per line (so editing, removing and reordering concepts is editing text).
+Buttons act through callbacks on the draft, so a click changes the form before it is drawn.
+Every widget has a key built from the item's uid, which lets tests find and drive them.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import schedule_form
+from dashboard.schedule_form import FormDraft
+
+from .form_state import Messages, bind, key
+
+
+def _topic_fields(draft: FormDraft, i: int, messages: Messages) -> None:
+    topic = draft.topics[i]
+    p = f"topics[{i}]"
+    c1, c2 = st.columns([3, 1])
+    with c1:
+        topic.name = st.text_input("Topic name", key=bind(key("t", topic.uid, "name"), topic.name))
+        messages.slot(f"{p}.name")
+    with c2:
+        topic.id = st.text_input(
+            "Topic id", key=bind(key("t", topic.uid, "id"), topic.id), help="Empty: topic-N"
+        )
+        messages.slot(f"{p}.id")
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        topic.weightage = int(
+            st.number_input("Weightage", step=1, key=bind(key("t", topic.uid, "weightage"), topic.weightage))
+        )
+        messages.slot(f"{p}.weightage")
+    with c2:
+        topic.allocated_time = int(
+            st.number_input(
+                "Allocated time (minutes)",
+                step=1,
+                key=bind(key("t", topic.uid, "allocated_time"), topic.allocated_time),
+            )
+        )
+        messages.slot(f"{p}.allocated_time")
+    with c3:
+        topic.knowledge_depth = int(
+            st.number_input(
+                "Knowledge depth (1-5)",
+                step=1,
+                key=bind(key("t", topic.uid, "knowledge_depth"), topic.knowledge_depth),
+            )
+        )
+        messages.slot(f"{p}.knowledge_depth")
+
+
+def _subtopic(draft: FormDraft, i: int, j: int, messages: Messages) -> None:
+    topic = draft.topics[i]
+    sub = topic.subtopics[j]
+    sp = f"topics[{i}].subtopics[{j}]"
+    st.markdown(f"**Subtopic {j + 1}**")
+    c1, c2 = st.columns([3, 1])
+    with c1:
+        sub.name = st.text_input("Subtopic name", key=bind(key("s", sub.uid, "name"), sub.name))
+        messages.slot(f"{sp}.name")
+    with c2:
+        sub.id = st.text_input(
+            "Subtopic id", key=bind(key("s", sub.uid, "id"), sub.id), help="Empty: subtopic-N"
+        )
+        messages.slot(f"{sp}.id")
+    text = st.text_area(
+        "Concepts (one per line)",
+        key=bind(key("s", sub.uid, "concepts"), schedule_form.concepts_to_text(sub.concepts)),
+        height=90,
+    )
+    sub.concepts = schedule_form.concepts_from_text(text)
+    messages.slot(f"{sp}.concepts")
+    b1, b2, b3, _ = st.columns([1, 1, 1, 5])
+    b1.button(
+        "↑",
+        key=key("s", sub.uid, "up"),
+        help="Move subtopic up",
+        disabled=j == 0,
+        on_click=schedule_form.move_subtopic,
+        args=(draft, topic.uid, sub.uid, -1),
+    )
+    b2.button(
+        "↓",
+        key=key("s", sub.uid, "down"),
+        help="Move subtopic down",
+        disabled=j == len(topic.subtopics) - 1,
+        on_click=schedule_form.move_subtopic,
+        args=(draft, topic.uid, sub.uid, 1),
+    )
+    b3.button(
+        "✕",
+        key=key("s", sub.uid, "remove"),
+        help="Remove subtopic",
+        on_click=schedule_form.remove_subtopic,
+        args=(draft, topic.uid, sub.uid),
+    )
+
+
+def render_topic_builder(draft: FormDraft, messages: Messages, generated: list[str]) -> None:
+    """Draw every topic; ids filled in this run (`generated`) overwrite their widgets' state."""
+    for path in generated:
+        if path.startswith("topics["):
+            i = int(path[7 : path.index("]")])
+            topic = draft.topics[i]
+            if ".subtopics[" in path:
+                j = int(path.split(".subtopics[")[1].split("]")[0])
+                bind(key("s", topic.subtopics[j].uid, "id"), topic.subtopics[j].id, force=True)
+            else:
+                bind(key("t", topic.uid, "id"), topic.id, force=True)
+    st.subheader("Topics")
+    messages.slot("topics")
+    for i, topic in enumerate(draft.topics):
+        title = f"Topic {i + 1}: {topic.name or '(unnamed)'} — weightage {topic.weightage}, {topic.allocated_time} min"
+        with st.expander(title, expanded=True):
+            _topic_fields(draft, i, messages)
+            for j in range(len(topic.subtopics)):
+                _subtopic(draft, i, j, messages)
+            messages.slot(f"topics[{i}].subtopics")
+            b1, b2, b3, b4 = st.columns(4)
+            b1.button(
+                "Add subtopic",
+                key=key("t", topic.uid, "add_sub"),
+                on_click=schedule_form.add_subtopic,
+                args=(draft, topic.uid),
+            )
+            b2.button(
+                "Move topic up",
+                key=key("t", topic.uid, "up"),
+                disabled=i == 0,
+                on_click=schedule_form.move_topic,
+                args=(draft, topic.uid, -1),
+            )
+            b3.button(
+                "Move topic down",
+                key=key("t", topic.uid, "down"),
+                disabled=i == len(draft.topics) - 1,
+                on_click=schedule_form.move_topic,
+                args=(draft, topic.uid, 1),
+            )
+            b4.button(
+                "Remove topic",
+                key=key("t", topic.uid, "remove"),
+                on_click=schedule_form.remove_topic,
+                args=(draft, topic.uid),
+            )
+    st.button("Add topic", key=key("add_topic"), on_click=schedule_form.add_topic, args=(draft,))
+    st.markdown("**Totals**")
+    weight = sum(t.weightage for t in draft.topics)
+    minutes = sum(t.allocated_time for t in draft.topics)
+    st.caption(
+        f"Weightage total: {weight} / 100 · Topic time: {minutes} of {draft.fields.get('duration')} minutes"
+    )
+    messages.slot("topics.weightage")
+    messages.slot("topics.allocated_time")

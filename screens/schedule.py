@@ -1,0 +1,64 @@
+"""Schedule an interview: the session form, the topic builder, import/export and the live payload."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from aceint_core import errors
+from dashboard import schedule_form, scheduling
+from dashboard.api_errors import describe
+from dashboard.context import page_context
+from dashboard.widgets import form_state
+from dashboard.widgets.payload_io import render_import, render_preview_and_export
+from dashboard.widgets.session_fields import render_session_fields
+from dashboard.widgets.topic_builder import render_topic_builder
+
+LAST_KEY = "schedule.last_created"
+
+ctx = page_context()
+st.title("Schedule an interview")
+
+form_col, side_col = st.columns([3, 2], gap="large")
+with side_col:
+    render_import()
+draft = form_state.draft(created_by=ctx.display_name)
+generated = schedule_form.fill_missing_ids(draft)
+messages = form_state.Messages()
+
+with form_col:
+    render_session_fields(draft, messages, generated)
+    render_topic_builder(draft, messages, generated)
+    validation = schedule_form.validate(draft)
+    orphans = messages.fill(validation)
+    for text in orphans:
+        st.error(text)
+    st.divider()
+    if st.button("Schedule interview", type="primary", disabled=not validation.ok, key="schedule.submit"):
+        assert validation.session_input is not None
+        try:
+            row = scheduling.schedule(
+                ctx.client, ctx.repo, validation.session_input, scheduled_by=ctx.username
+            )
+        except errors.AceintError as exc:
+            st.error(f"The interview was not scheduled. {describe(exc)}")
+        else:
+            st.session_state[LAST_KEY] = (row.session_id, row.full_name, row.iframe_url)
+    if not validation.ok:
+        st.caption("Fix the messages above to enable scheduling.")
+    last = st.session_state.get(LAST_KEY)
+    if last:
+        session_id, name, iframe_url = last
+        st.success(f"Scheduled the interview for {name}.")
+        st.markdown("Session ID")
+        st.code(session_id, language=None)
+        st.markdown("Candidate link")
+        st.code(iframe_url, language=None)
+        c1, c2 = st.columns(2)
+        c1.link_button("Open the candidate page", iframe_url)
+        if c2.button("Schedule another interview", key="schedule.new"):
+            form_state.replace_draft(schedule_form.new_draft(ctx.display_name))
+            del st.session_state[LAST_KEY]
+            st.rerun()
+
+with side_col:
+    render_preview_and_export(draft)

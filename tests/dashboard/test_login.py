@@ -1,0 +1,110 @@
+"""Login and the refusals: nothing is reachable before signing in; unsafe users files stop the app."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from dashboard import auth
+
+from .conftest import log_in, new_app
+
+
+def _texts(at) -> str:
+    parts = [m.value for m in at.markdown] + [e.value for e in at.error] + [t.value for t in at.title]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_first_run_creates_demo_account_and_random_cookie_key(dashboard_env, app):
+    app.run()
+    assert not app.exception
+    config = yaml.safe_load(dashboard_env.auth_file.read_text())
+    user = config["credentials"]["usernames"][auth.DEMO_USERNAME]
+    assert user["password"].startswith("$2")  # a bcrypt hash, not the password
+    assert auth.DEMO_PASSWORD not in dashboard_env.auth_file.read_text()
+    assert len(config["cookie"]["key"]) >= auth.MIN_COOKIE_KEY_LENGTH
+    assert (dashboard_env.auth_file.stat().st_mode & 0o077) == 0
+    # A second process reading the same file keeps it (same key, no new account).
+    new_app().run()
+    assert yaml.safe_load(dashboard_env.auth_file.read_text())["cookie"]["key"] == config["cookie"]["key"]
+
+
+def test_nothing_but_login_is_reachable_before_login(dashboard_env, app):
+    app.run()
+    assert [t.value for t in app.title] == ["Aceint recruiter dashboard"]
+    assert {t.label for t in app.text_input} == {"Username", "Password"}
+    assert not app.sidebar.button  # no logout, no links to other pages
+    for page in ("screens/schedule.py", "screens/preview.py", "screens/records.py"):
+        with pytest.raises(ValueError, match="Known pages: \\['Log in'\\]"):
+            app.switch_page(page)  # not registered with st.navigation before login
+    log_in(app)
+    for page, title in (("screens/preview.py", "Preview the candidate page"), ("screens/records.py", "Interview records")):
+        app.switch_page(page).run()
+        assert title in [t.value for t in app.title]
+
+
+def test_wrong_password_is_refused(dashboard_env, app):
+    log_in(app, password="not-the-password")
+    assert not app.exception
+    assert any("incorrect" in e.value for e in app.error)
+    assert app.session_state["authentication_status"] is False
+    assert "Schedule an interview" not in [t.value for t in app.title]
+
+
+def test_right_password_lands_on_schedule_with_sidebar(dashboard_env, app):
+    log_in(app)
+    assert not app.exception, app.exception
+    assert [t.value for t in app.title] == ["Schedule an interview"]
+    sidebar = "\n".join(m.value for m in app.sidebar.markdown)
+    assert auth.DEMO_NAME in sidebar and "sandbox" in sidebar
+    assert [c.value for c in app.sidebar.code] == [dashboard_env.base_url]
+    assert [b.label for b in app.sidebar.button] == ["Log out"]
+    app.sidebar.button[0].click().run()
+    assert [t.value for t in app.title] == ["Aceint recruiter dashboard"]
+
+
+def _config_with(users: dict, key: str | None) -> dict:
+    cookie = {"name": "c", "expiry_days": 1}
+    if key is not None:
+        cookie["key"] = key
+    return {"credentials": {"usernames": users}, "cookie": cookie}
+
+
+REAL_USER = {"alice": {"name": "Alice", "email": "a@example.com", "password": auth.hash_password("pw-alice-1")}}
+GOOD_KEY = "k" * 12 + "Zq8_3nLr0pXv2"
+
+
+def test_prod_refuses_demo_account(offline_env):
+    demo = auth.demo_config("c", 1)["credentials"]["usernames"]
+    offline_env("prod", _config_with({**REAL_USER, **demo}, GOOD_KEY))
+    at = new_app().run()
+    assert not at.exception
+    text = _texts(at)
+    assert "refuses to start" in text and "demo account" in text
+    assert not at.text_input  # no login form
+
+
+def test_dev_refuses_default_or_missing_cookie_key(offline_env):
+    offline_env("dev", _config_with(REAL_USER, "some_key"))
+    at = new_app().run()
+    assert "refuses to start" in _texts(at) and "cookie key" in _texts(at)
+    assert not at.text_input
+    offline_env("dev", _config_with(REAL_USER, None))
+    at = new_app().run()
+    assert "no cookie key" in _texts(at)
+    assert "secret-value-never-shown" not in _texts(at)
+
+
+def test_prod_without_users_file_explains_and_creates_nothing(offline_env):
+    env = offline_env("prod", None)
+    at = new_app().run()
+    assert "no users file" in _texts(at)
+    assert not env.auth_file.exists()
+
+
+def test_prod_with_safe_file_shows_login(offline_env):
+    offline_env("prod", _config_with(REAL_USER, GOOD_KEY))
+    at = new_app().run()
+    assert not at.exception
+    assert {t.label for t in at.text_input} == {"Username", "Password"}
+    assert not any("recruiter" in m.value and "aceint-demo" in m.value for m in at.info)
