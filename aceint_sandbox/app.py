@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from . import api, control
+from . import api, candidate_page, control, media
 from .faults import FaultMiddleware
 from .http_errors import install_error_handlers
 from .options import SandboxOptions
@@ -25,6 +25,8 @@ def create_app(options: SandboxOptions | None = None) -> tuple[Any, Sandbox]:
     install_error_handlers(app)
     app.include_router(api.api_router())
     app.include_router(control.router)
+    app.include_router(candidate_page.router)
+    app.include_router(media.router)
     if options.seed_demo:
         from .demo import seed_demo_sessions
 
