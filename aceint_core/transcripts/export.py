@@ -8,7 +8,6 @@ only for fully timed transcripts; TXT and JSON are always exact).
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -68,22 +67,34 @@ def to_webvtt(transcript: Transcript) -> str:
 def to_srt(transcript: Transcript) -> str:
     """Numbered cues; the speaker as a 'Name:' prefix on the first line."""
     blocks = []
-    for index, (turn, (start, end)) in enumerate(zip(transcript.turns, _cue_times(transcript), strict=True), 1):
+    for index, (turn, (start, end)) in enumerate(
+        zip(transcript.turns, _cue_times(transcript), strict=True), 1
+    ):
         body = turn.text
         if needs_prefix(turn.speaker, turn.role, turn.text):
             body = f"{format_prefix(turn.speaker, turn.role)}: {body}".rstrip(" ")
-        blocks.append(f"{index}\n{format_clock(start, decimal=',')} --> {format_clock(end, decimal=',')}\n{body}")
+        blocks.append(
+            f"{index}\n{format_clock(start, decimal=',')} --> {format_clock(end, decimal=',')}\n{body}"
+        )
     return "\n\n".join(blocks) + "\n"
 
 
 def turn_to_wire(turn: Turn) -> dict[str, object]:
     """The Aceint wire shape of one turn (contract.TRANSCRIPT_TURN_FIELDS)."""
-    return {K_SPEAKER: turn.speaker, K_ROLE: turn.role, K_START: turn.start, K_END: turn.end, K_TEXT: turn.text}
+    return {
+        K_SPEAKER: turn.speaker,
+        K_ROLE: turn.role,
+        K_START: turn.start,
+        K_END: turn.end,
+        K_TEXT: turn.text,
+    }
 
 
 def to_json(transcript: Transcript) -> str:
     """A record-shaped document {"transcript": [...]} in Aceint's turn shape."""
-    return json.dumps({"transcript": [turn_to_wire(t) for t in transcript.turns]}, ensure_ascii=False, indent=1)
+    return json.dumps(
+        {"transcript": [turn_to_wire(t) for t in transcript.turns]}, ensure_ascii=False, indent=1
+    )
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,8 @@ def _from_text(text: str) -> tuple[str, list[Turn]]:
             json_error = f"line {exc.lineno} column {exc.colno}: {exc.msg}"
         except RecursionError:
             json_error = "nested too deeply"
+        except ValueError as exc:  # e.g. an integer longer than Python's 4300-digit limit
+            json_error = str(exc)[:200]
         if head[:1] == "{":
             raise _fail(f"This looks like JSON but cannot be read (truncated?) at {json_error}.")
     if head.startswith("WEBVTT"):

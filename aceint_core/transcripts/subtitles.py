@@ -39,12 +39,16 @@ def read_webvtt(text: str) -> list[Turn]:
     try:
         captions = webvtt.WebVTT.from_string(text)
     except (MalformedFileError, MalformedCaptionError) as exc:
-        raise TranscriptFormatError(f"WebVTT file could not be read: {exc}") from None
+        raise TranscriptFormatError(
+            f"WebVTT file could not be read: {exc}; expected 'WEBVTT' then cues like "
+            "'00:00:01.000 --> 00:00:02.500' followed by text"
+        ) from None
     timing_lines = len(TIMING_LINE.findall(text))
     if len(captions) < timing_lines:
         raise TranscriptFormatError(
             f"WebVTT file is truncated or has a malformed cue: {timing_lines} timing lines but only "
-            f"{len(captions)} readable cues"
+            f"{len(captions)} readable cues; expected each cue as a timing line like "
+            "'00:00:01.000 --> 00:00:02.500' followed by its text"
         )
     turns = []
     for caption in captions:
@@ -72,7 +76,10 @@ def read_srt(text: str) -> list[Turn]:
     try:
         subtitles = list(srt.parse(text))
     except (srt.SRTParseError, ValueError, OverflowError) as exc:
-        raise TranscriptFormatError(f"SRT file is truncated or malformed: {exc}") from None
+        raise TranscriptFormatError(
+            f"SRT file is truncated or malformed: {str(exc)[:300]}; expected numbered cues like "
+            "'1' / '00:00:01,000 --> 00:00:02,500' / text, separated by blank lines"
+        ) from None
     turns = []
     for sub in subtitles:
         body = _SRT_TAGS.sub("", sub.content)

@@ -8,7 +8,6 @@ this is not a line-per-turn transcript and the caller gets a clear error instead
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 from aceint_core.transcripts.model import UNKNOWN_SPEAKER, Turn, make_turn
 from aceint_core.transcripts.speaker_prefix import split_prefix
@@ -52,17 +51,19 @@ def _is_qa_log(lines: list[str]) -> bool:
 
 def _read_qa_log(lines: list[str]) -> list[Turn] | None:
     builder = _Builder()
-    origin: datetime | None = None
+    origin: float | None = None
     title_lines = 0
 
     def offset(clock: str | None) -> float | None:
         nonlocal origin
         if clock is None:
             return None
-        stamp = datetime.strptime(clock, "%H:%M:%S")
+        stamp = parse_clock(clock)
+        if stamp is None:
+            return None
         if origin is None:
             origin = stamp
-        delta = (stamp - origin).total_seconds()
+        delta = stamp - origin
         return delta + 86400 if delta < 0 else delta  # an interview that runs past midnight
 
     for line in lines:
@@ -71,7 +72,7 @@ def _read_qa_log(lines: list[str]) -> list[Turn] | None:
         if line[0].isspace() and builder.extend(line.strip()):
             continue
         if not builder.parts and origin is None and (header := _QA_HEADER.match(line)):
-            origin = datetime.strptime(header.group("time"), "%H:%M:%S")
+            origin = parse_clock(header.group("time"))
             continue
         if match := _QUESTION.match(line):
             builder.start("Interviewer", "interviewer", None, None, match.group("text"))
