@@ -8,6 +8,7 @@ from aceint_core import contract
 from aceint_core.transcripts import TranscriptFormatError, parse_transcript
 from dashboard import records
 from dashboard.context import page_context
+from dashboard.csv_export import records_to_csv
 from dashboard.widgets.transcript_viewer import render_transcript_viewer
 
 ALL = "All statuses"
@@ -29,7 +30,17 @@ if c3.button("Refresh statuses", key="records.refresh"):
         st.warning(f"{session_id}: {problem}")
 
 rows = ctx.repo.list(search=search, status=None if status == ALL else status)
-st.dataframe(records.table(rows), hide_index=True, width="stretch")
+frame = records.table(rows)
+st.dataframe(frame, hide_index=True, width="stretch")
+st.download_button(
+    "Download table (CSV)",
+    data=records_to_csv(frame),
+    file_name="aceint-interviews.csv",
+    mime="text/csv",
+    key="records.csv",
+    on_click="ignore",
+    disabled=not rows,
+)
 if not rows:
     st.info(
         "No interviews match." if ctx.repo.count() else "No interviews scheduled from this dashboard yet."

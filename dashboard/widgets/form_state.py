@@ -64,3 +64,15 @@ class Messages:
             for message in messages:
                 (target or st).warning(message)
         return orphans
+
+
+def fill_when_blank(draft: schedule_form.FormDraft, widget_key: str, write: Any, read: Any) -> None:
+    """on_change callback of an id field: a cleared id gets a generated one at once.
+
+    Runs before the script, the one moment a widget's own state may be replaced, so the
+    field, the draft and the live preview all show the same new id.
+    """
+    write(str(st.session_state.get(widget_key) or ""))
+    if not str(st.session_state.get(widget_key) or "").strip():
+        schedule_form.fill_missing_ids(draft)
+        st.session_state[widget_key] = read()

@@ -20,7 +20,8 @@ def _import(text: str | bytes, source: str) -> None:
     except schedule_form.ImportProblem as problem:
         st.session_state[IMPORT_MESSAGE_KEY] = (
             "error",
-            f"Import refused ({source}) — {problem.field}: {problem.message}. Nothing in the form was changed.",
+            f"Import refused ({source}) — {problem.field}: {problem.message}. "
+            "Nothing in the form was changed.",
         )
         return
     schedule_form.fill_missing_ids(new)

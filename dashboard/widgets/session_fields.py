@@ -7,14 +7,20 @@ import streamlit as st
 from dashboard import schedule_form
 from dashboard.schedule_form import CHOICES, LABELS
 
-from .form_state import Messages, bind, key
+from .form_state import Messages, bind, fill_when_blank, key
 
 ID_HELP = "Leave empty to generate a UUID."
 
 
 def _text(draft: schedule_form.FormDraft, name: str, messages: Messages, help: str | None = None) -> None:
     k = bind(key(name), str(draft.fields.get(name) or ""))
-    draft.fields[name] = st.text_input(f"{LABELS[name]} ({name})", key=k, help=help)
+    on_change, args = None, ()
+    if name in schedule_form.UUID_FIELDS:
+        on_change = fill_when_blank
+        args = (draft, k, lambda v: draft.fields.__setitem__(name, v), lambda: draft.fields[name])
+    draft.fields[name] = st.text_input(
+        f"{LABELS[name]} ({name})", key=k, help=help, on_change=on_change, args=args
+    )
     messages.slot(name)
 
 

@@ -13,7 +13,7 @@ import streamlit as st
 from dashboard import schedule_form
 from dashboard.schedule_form import FormDraft
 
-from .form_state import Messages, bind, key
+from .form_state import Messages, bind, fill_when_blank, key
 
 
 def _topic_fields(draft: FormDraft, i: int, messages: Messages) -> None:
@@ -24,8 +24,13 @@ def _topic_fields(draft: FormDraft, i: int, messages: Messages) -> None:
         topic.name = st.text_input("Topic name", key=bind(key("t", topic.uid, "name"), topic.name))
         messages.slot(f"{p}.name")
     with c2:
+        k = bind(key("t", topic.uid, "id"), topic.id)
         topic.id = st.text_input(
-            "Topic id", key=bind(key("t", topic.uid, "id"), topic.id), help="Empty: topic-N"
+            "Topic id",
+            key=k,
+            help="Empty: topic-N",
+            on_change=fill_when_blank,
+            args=(draft, k, lambda v: setattr(topic, "id", v), lambda: topic.id),
         )
         messages.slot(f"{p}.id")
     c1, c2, c3 = st.columns(3)
@@ -64,8 +69,13 @@ def _subtopic(draft: FormDraft, i: int, j: int, messages: Messages) -> None:
         sub.name = st.text_input("Subtopic name", key=bind(key("s", sub.uid, "name"), sub.name))
         messages.slot(f"{sp}.name")
     with c2:
+        k = bind(key("s", sub.uid, "id"), sub.id)
         sub.id = st.text_input(
-            "Subtopic id", key=bind(key("s", sub.uid, "id"), sub.id), help="Empty: subtopic-N"
+            "Subtopic id",
+            key=k,
+            help="Empty: subtopic-N",
+            on_change=fill_when_blank,
+            args=(draft, k, lambda v: setattr(sub, "id", v), lambda: sub.id),
         )
         messages.slot(f"{sp}.id")
     text = st.text_area(
@@ -115,7 +125,10 @@ def render_topic_builder(draft: FormDraft, messages: Messages, generated: list[s
     st.subheader("Topics")
     messages.slot("topics")
     for i, topic in enumerate(draft.topics):
-        title = f"Topic {i + 1}: {topic.name or '(unnamed)'} — weightage {topic.weightage}, {topic.allocated_time} min"
+        title = (
+            f"Topic {i + 1}: {topic.name or '(unnamed)'} — weightage {topic.weightage}, "
+            f"{topic.allocated_time} min"
+        )
         with st.expander(title, expanded=True):
             _topic_fields(draft, i, messages)
             for j in range(len(topic.subtopics)):

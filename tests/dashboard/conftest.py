@@ -99,3 +99,69 @@ def log_in(at: AppTest, username: str = auth.DEMO_USERNAME, password: str = auth
     inputs[1].input(password)
     next(b for b in at.button if b.label == "Log in").click()
     return at.run()
+
+
+# --- reading and driving the tree -----------------------------------------------------------------
+
+
+def flatten(at: AppTest) -> list:
+    """Every element of the main area in page order (containers are walked, not listed)."""
+    out: list = []
+
+    def walk(node) -> None:
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            for child in children.values():
+                walk(child)
+        else:
+            out.append(node)
+
+    walk(at.main)
+    return out
+
+
+def page_text(at: AppTest) -> str:
+    """All visible text of the main area, for 'does the page say X' checks."""
+    parts = []
+    for el in flatten(at):
+        for attr in ("value", "label", "body"):
+            value = getattr(el, attr, None)
+            if isinstance(value, str):
+                parts.append(value)
+        proto = getattr(el, "proto", None)
+        for attr in ("body", "src", "srcdoc", "text"):
+            value = getattr(proto, attr, None)
+            if isinstance(value, str) and value:
+                parts.append(value)
+    return "\n".join(parts)
+
+
+def widget(at: AppTest, kind: str, label: str, index: int = 0):
+    matches = [w for w in getattr(at, kind) if w.label == label]
+    assert len(matches) > index, f"no {kind} labelled {label!r}; have {[w.label for w in getattr(at, kind)]}"
+    return matches[index]
+
+
+def messages_after(at: AppTest, label: str, index: int = 0) -> list[str]:
+    """The error/warning messages drawn right after the widget with this label (its slot)."""
+    elements = flatten(at)
+    positions = [i for i, el in enumerate(elements) if getattr(el, "label", None) == label]
+    assert len(positions) > index, f"no widget labelled {label!r}"
+    found = []
+    for el in elements[positions[index] + 1 :]:
+        if getattr(el, "type", None) in ("error", "warning", "alert"):
+            found.append(el.value)
+            continue
+        break
+    return found
+
+
+def click(at: AppTest, label: str, index: int = 0) -> AppTest:
+    widget(at, "button", label, index).click()
+    return at.run()
+
+
+def import_payload(at: AppTest, text: str) -> AppTest:
+    """Paste a payload into the Schedule page's import box and load it."""
+    at.text_area(key="schedule.paste").input(text)
+    return click(at, "Load pasted JSON")

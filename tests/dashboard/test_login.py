@@ -38,7 +38,10 @@ def test_nothing_but_login_is_reachable_before_login(dashboard_env, app):
         with pytest.raises(ValueError, match="Known pages: \\['Log in'\\]"):
             app.switch_page(page)  # not registered with st.navigation before login
     log_in(app)
-    for page, title in (("screens/preview.py", "Preview the candidate page"), ("screens/records.py", "Interview records")):
+    for page, title in (
+        ("screens/preview.py", "Preview the candidate page"),
+        ("screens/records.py", "Interview records"),
+    ):
         app.switch_page(page).run()
         assert title in [t.value for t in app.title]
 
@@ -70,7 +73,9 @@ def _config_with(users: dict, key: str | None) -> dict:
     return {"credentials": {"usernames": users}, "cookie": cookie}
 
 
-REAL_USER = {"alice": {"name": "Alice", "email": "a@example.com", "password": auth.hash_password("pw-alice-1")}}
+REAL_USER = {
+    "alice": {"name": "Alice", "email": "a@example.com", "password": auth.hash_password("pw-alice-1")}
+}
 GOOD_KEY = "k" * 12 + "Zq8_3nLr0pXv2"
 
 
