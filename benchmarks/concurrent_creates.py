@@ -1,0 +1,86 @@
+"""500 create_session calls at 50 ms sandbox latency from 16 workers, against the ideal 500 x 50 ms / 16.
+
+Goal (issue 3): ratio <= 1.25. One SessionClient is shared by the 16 worker threads (as the
+dashboard shares one); its token is issued before the clock starts. Beside it, the same
+client's sequential time (measured on SEQUENTIAL calls, scaled to 500, to keep the run short).
+
+    .venv/bin/python benchmarks/concurrent_creates.py [--sequential-calls N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from _common import add_sandbox_flag, fresh_payload, reset_stats, sandbox, stats
+
+from aceint_core import CreatedSession, SessionClient
+
+CALLS = 500
+WORKERS = 16
+LATENCY_S = 0.050
+GOAL = 1.25
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sequential-calls", type=int, default=100)
+    add_sandbox_flag(parser)
+    args = parser.parse_args()
+    ideal = CALLS * LATENCY_S / WORKERS
+
+    where = "a child process" if args.sandbox_process else "this process"
+    with sandbox(in_process=not args.sandbox_process, faults={"latency_ms": LATENCY_S * 1000}) as base_url:
+        with SessionClient(base_url=base_url) as client:
+            client.create_session(fresh_payload())  # token issued and a connection opened, off the clock
+            payloads = [fresh_payload() for _ in range(CALLS)]
+            reset_stats(base_url)
+            client_cpu: list[float] = []
+
+            def create(payload: dict[str, Any]) -> CreatedSession:
+                cpu = time.thread_time()  # this worker's CPU only: the SDK's share, not the sandbox's
+                try:
+                    return client.create_session(payload)
+                finally:
+                    client_cpu.append(time.thread_time() - cpu)
+
+            started = time.perf_counter()
+            with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+                created = list(pool.map(create, payloads))
+            concurrent = time.perf_counter() - started
+            counts = stats(base_url)
+
+            sequential_payloads = [fresh_payload() for _ in range(args.sequential_calls)]
+            started = time.perf_counter()
+            for payload in sequential_payloads:
+                client.create_session(payload)
+            sequential = (time.perf_counter() - started) * CALLS / args.sequential_calls
+
+    distinct = len({c.session_id for c in created})
+    ratio = concurrent / ideal
+    print(
+        f"{CALLS} create_session calls, {WORKERS} workers, {LATENCY_S * 1000:.0f} ms sandbox latency, "
+        f"sandbox in {where}"
+    )
+    print(f"  concurrent:          {concurrent:6.2f} s  ({CALLS / concurrent:.0f} creates/s)")
+    print(f"  ideal 500*0.05/16:   {ideal:6.2f} s")
+    print(f"  ratio to ideal:      {ratio:6.2f}  (goal <= {GOAL}) -> {'MET' if ratio <= GOAL else 'MISSED'}")
+    print(
+        f"  sequential:          {sequential:6.2f} s  (measured on {args.sequential_calls} calls, "
+        f"scaled to {CALLS}; {sequential / concurrent:.1f}x the concurrent time)"
+    )
+    print(
+        f"  SDK CPU per create:  {sum(client_cpu) / CALLS * 1000:6.2f} ms  (client threads only; "
+        f"wall time per call per worker: {concurrent / CALLS * WORKERS * 1000:.1f} ms)"
+    )
+    print(
+        f"  sessions created:    {counts['sessionsCreated']} (distinct ids returned: {distinct}); "
+        f"token-endpoint calls during the run: {counts['tokensIssued'] + counts['tokensRefreshed']}"
+    )
+    return 0 if ratio <= GOAL and distinct == CALLS == counts["sessionsCreated"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
