@@ -300,9 +300,11 @@ class SQLTokenStore:
                 return
             try:
                 self._metadata.create_all(self.engine, checkfirst=True)
-            except (sa_exc.IntegrityError, sa_exc.ProgrammingError):
-                # Another process created them between our check and our CREATE (PostgreSQL
-                # reports that as a duplicate type/table); checking again settles it.
+            except (sa_exc.IntegrityError, sa_exc.ProgrammingError, sa_exc.OperationalError):
+                # Another process created them between our check and our CREATE (SQLite says
+                # "already exists", PostgreSQL a duplicate type or table); checking again settles
+                # it, and a real failure (unreachable server) fails again and is reported.
+                time.sleep(0.05)
                 self._metadata.create_all(self.engine, checkfirst=True)
             self._ready = True
 

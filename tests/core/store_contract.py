@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 import threading
 import time
+import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -37,6 +39,38 @@ def open_store(spec: dict[str, Any]) -> TokenStore:
     from aceint_core.stores import SQLTokenStore
 
     return SQLTokenStore(spec["url"], table_prefix=spec.get("prefix", "aceint_"))
+
+
+POSTGRES_ENV = "ACEINT_TEST_POSTGRES_URL"
+
+
+def postgres_url() -> str:
+    """The test server's URL; in CI its absence fails, locally it skips with the fix."""
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        hint = f"{POSTGRES_ENV} is not set: run `export {POSTGRES_ENV}=$(bash scripts/ensure-postgres.sh)`"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"PostgreSQL tests must run in CI; {hint}")
+        pytest.skip(hint)
+    return url
+
+
+def store_spec(backend: str, tmp_path: Path) -> dict[str, Any]:
+    """A picklable description of a fresh store (own tables on PostgreSQL) for tests and child processes."""
+    if backend == "file":
+        return {"kind": "file", "path": str(tmp_path / "tokens.json")}
+    if backend == "sqlite":
+        return {"kind": "sql", "url": f"sqlite:///{tmp_path / 'tokens.db'}"}
+    return {"kind": "sql", "url": postgres_url(), "prefix": f"t{uuid.uuid4().hex[:10]}_"}
+
+
+def drop_spec_tables(spec: dict[str, Any]) -> None:
+    if spec["kind"] == "sql" and "prefix" in spec:
+        from aceint_core.stores import SQLTokenStore
+
+        store = SQLTokenStore(spec["url"], table_prefix=spec["prefix"])
+        store.drop_tables()
+        store.dispose()
 
 
 class TokenStoreContract:

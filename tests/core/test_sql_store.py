@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,35 +13,15 @@ import sqlalchemy as sa
 
 from aceint_core.stores import SQLTokenStore, TokenStoreError, token_store_from_url
 from aceint_core.token_store import TokenStore
-from tests.core.store_contract import KEY, SECRET_ACCESS, SECRET_REFRESH, TokenStoreContract, make_record
-
-POSTGRES_ENV = "ACEINT_TEST_POSTGRES_URL"
-
-
-def postgres_url() -> str:
-    """The test server's URL; in CI its absence fails, locally it skips with the fix."""
-    url = os.environ.get(POSTGRES_ENV)
-    if not url:
-        hint = f"{POSTGRES_ENV} is not set: run `export {POSTGRES_ENV}=$(bash scripts/ensure-postgres.sh)`"
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(f"PostgreSQL tests must run in CI; {hint}")
-        pytest.skip(hint)
-    return url
-
-
-def store_spec(backend: str, tmp_path: Path) -> dict[str, Any]:
-    """A picklable description of a fresh store (own tables on PostgreSQL) for tests and child processes."""
-    if backend == "sqlite":
-        return {"kind": "sql", "url": f"sqlite:///{tmp_path / 'tokens.db'}"}
-    return {"kind": "sql", "url": postgres_url(), "prefix": f"t{uuid.uuid4().hex[:10]}_"}
-
-
-def drop_spec_tables(spec: dict[str, Any]) -> None:
-    if spec["kind"] == "sql" and "prefix" in spec:
-        store = SQLTokenStore(spec["url"], table_prefix=spec["prefix"])
-        store.drop_tables()
-        store.dispose()
-
+from tests.core.store_contract import (
+    KEY,
+    SECRET_ACCESS,
+    SECRET_REFRESH,
+    TokenStoreContract,
+    drop_spec_tables,
+    make_record,
+    store_spec,
+)
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
