@@ -105,12 +105,15 @@ class TranscriptView:
     pages: int
     page_turns: tuple[int, ...]  # turn indexes shown on this page
     colours: dict[str, str]
+    query: str = ""
 
     @property
     def match_label(self) -> str:
         """'3 of 12', 'No matches' or '' when there is no search."""
+        if not self.query.strip():
+            return ""
         if self.current is None:
-            return "No matches" if not self.matches else ""
+            return "No matches"
         return f"{self.current + 1} of {len(self.matches)}"
 
     @property
@@ -150,6 +153,7 @@ def prepare_view(
         pages=pages,
         page_turns=shown,
         colours=speaker_colours(transcript.speakers),
+        query=query,
     )
     return view
 
@@ -203,6 +207,8 @@ def render_turns_html(view: TranscriptView) -> str:
             else '<span class="no-time"></span>'
         )
         role = ROLE_LABELS.get(turn.role, "")
+        if role.lower() == turn.speaker.lower():
+            role = ""  # "Interviewer" needs no "Interviewer" tag after it
         role_html = f'<span class="role">{html.escape(role)}</span>' if role else ""
         rows.append(
             f'<div class="turn role-{html.escape(turn.role)}" data-index="{index}">'
