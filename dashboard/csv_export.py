@@ -36,4 +36,5 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def records_to_csv(records: pd.DataFrame | Iterable[Mapping[str, Any]]) -> bytes:
     """UTF-8 CSV (with a BOM, so Excel reads accents right) of the records table, formula-safe."""
     frame = records if isinstance(records, pd.DataFrame) else pd.DataFrame(list(records))
-    return neutralise_frame(frame).to_csv(index=False).encode("utf-8-sig")
+    # CRLF rows (RFC 4180) also make the writer quote any cell holding a bare CR or LF.
+    return neutralise_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")

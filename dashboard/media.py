@@ -198,7 +198,7 @@ def download_media(
                 size += len(chunk)
                 if size > max_bytes:
                     raise MediaUnavailable(
-                        f"The {label} on {host} is larger than {max_bytes // 2**20} MB; "
+                        f"The {label} on {host} is larger than {max_bytes / 2**20:.1f} MB; "
                         "open it from the link instead."
                     )
                 chunks.append(chunk)
