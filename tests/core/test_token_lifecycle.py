@@ -11,7 +11,16 @@ from typing import Any
 
 import pytest
 
-from aceint_core import AuthenticationError, PermissionDeniedError, SessionClient
+from aceint_core import (
+    AuthenticationError,
+    Credentials,
+    MemoryTokenStore,
+    PermissionDeniedError,
+    SessionClient,
+    TokenManager,
+)
+from aceint_core.constants import SANDBOX_API_KEY, SANDBOX_API_SECRET, SANDBOX_CLIENT_PUBLIC_ID
+from aceint_core.transport import Transport
 
 from .sandbox_control import SandboxControl
 
@@ -227,3 +236,48 @@ def test_401_for_the_current_token_does_drop_it(client: SessionClient, session_i
     current = client.tokens.token()
     assert client.tokens.invalidate(current) is True
     assert client.tokens.store.load(client.tokens.key) is None
+
+
+def test_clients_sharing_a_store_share_one_token(
+    make_client: Callable[..., SessionClient], control: SandboxControl, seed_payload: dict[str, Any]
+) -> None:
+    store = MemoryTokenStore()
+    first = make_client(access_ttl=2, token_store=store)
+    second = make_client(access_ttl=2, token_store=store)
+    assert first.tokens.key == second.tokens.key
+    session_id = first.create_session(seed_payload).session_id
+    second.get_session(session_id)
+    assert counts(control) == (1, 0)
+    # `second` never saw this token arrive: it judges it by the record's wall-clock expiry.
+    time.sleep(1.2)
+    second.get_session(session_id)
+    assert counts(control) == (1, 1)
+    first.get_session(session_id)  # and `first` picks up the refreshed token from the store
+    assert counts(control) == (1, 1)
+
+
+def test_own_token_age_is_measured_on_the_monotonic_clock(sandbox_url: str, control: SandboxControl) -> None:
+    """A wall clock that jumps an hour ahead does not make our own fresh token look expired."""
+    jumped = [0.0]
+    transport = Transport(sandbox_url)
+    manager = TokenManager(
+        transport,
+        Credentials(SANDBOX_CLIENT_PUBLIC_ID, SANDBOX_API_KEY, SANDBOX_API_SECRET),
+        access_ttl=900,
+        wall_clock=lambda: time.time() + jumped[0],
+    )
+    own = manager.token()
+    jumped[0] = 3600.0
+    assert manager.token() is own
+    assert counts(control) == (1, 0)
+    # The same record seen by a manager that did not fetch it falls back to wall-clock expiry.
+    other = TokenManager(
+        transport,
+        Credentials(SANDBOX_CLIENT_PUBLIC_ID, SANDBOX_API_KEY, SANDBOX_API_SECRET),
+        access_ttl=900,
+        store=manager.store,
+        wall_clock=lambda: time.time() + jumped[0],
+    )
+    assert other.token() is not own
+    assert counts(control) == (1, 1)
+    transport.close()
