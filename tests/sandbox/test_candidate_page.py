@@ -84,6 +84,7 @@ def test_a_person_runs_the_interview_inside_an_iframe(
             page.goto(origin + "/host.html")
             frame = page.frame_locator("#embed")
             frame.locator("#start").click()
+            frame.locator("#progress").filter(has_text="Question 1 of 2").wait_for(timeout=10_000)
             assert "Function Scope" in frame.locator("#question").text_content(timeout=10_000)
             frame.locator("#next").click()  # empty answer: refused with a message
             assert "type an answer" in frame.locator("#error").text_content()
