@@ -34,7 +34,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from aceint_core.stores.errors import TokenStoreError
 from aceint_core.token_store import TokenRecord
@@ -44,6 +44,7 @@ _FORMAT_VERSION = 1
 _DATA_LOCK_TIMEOUT = 30.0
 """How long a writer waits for `<file>.lock`; critical sections take milliseconds."""
 _POLL_START = 0.002
+_STALE_TEMP_AGE = 60.0
 _POLL_MAX = 0.05
 
 
@@ -57,7 +58,7 @@ def _generation_floor() -> int:
     return int(time.time() * 1000)
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
@@ -71,7 +72,7 @@ def _decode_record(raw: Any) -> TokenRecord | None:
         return None
     if refresh is not None and not isinstance(refresh, str):
         return None
-    if not (_is_number(issued) and _is_number(expires)):
+    if not _is_number(issued) or not _is_number(expires):
         return None
     if not isinstance(generation, int) or isinstance(generation, bool):
         return None
@@ -106,7 +107,7 @@ class _State:
         """The state in `raw`, or None if it is not a complete file of this format."""
         try:
             data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
             return None
         if not isinstance(data, dict) or data.get("version") != _FORMAT_VERSION:
             return None
@@ -177,6 +178,7 @@ class FileTokenStore:
         self._guard = threading.Lock()
         self._key_locks: dict[str, threading.Lock] = {}
         self._host = socket.gethostname()
+        self._sweep_stale_temp_files()
 
     def __repr__(self) -> str:
         return f"FileTokenStore(path={str(self.path)!r})"
@@ -306,6 +308,18 @@ class FileTokenStore:
             os.close(held.fd)
 
     # --- file plumbing --------------------------------------------------------------------
+
+    def _sweep_stale_temp_files(self) -> None:
+        """Remove temp files of writers killed between write and rename (older than a minute).
+
+        A live writer holds its temp file for milliseconds, so an old one is an orphan.
+        """
+        cutoff = time.time() - _STALE_TEMP_AGE
+        with contextlib.suppress(OSError):
+            for temp in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+                with contextlib.suppress(OSError):
+                    if temp.stat().st_mtime < cutoff:
+                        temp.unlink()
 
     def _open(self, path: Path, flags: int) -> int:
         try:

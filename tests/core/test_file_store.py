@@ -195,3 +195,22 @@ def test_token_store_from_url_refuses_unknown_schemes_with_a_masked_url() -> Non
     assert "hunter2" not in str(caught.value)
     with pytest.raises(ValueError, match="local path"):
         token_store_from_url("file://otherhost/tokens.json")
+
+
+def test_orphaned_temp_files_of_killed_writers_are_swept(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    orphan = path.with_name(f".{path.name}.12345.deadbeef.tmp")
+    recent = path.with_name(f".{path.name}.12346.cafe.tmp")
+    for temp in (orphan, recent):
+        temp.write_text('{"half": ')
+    old = os.stat(orphan).st_mtime - 3600
+    os.utime(orphan, (old, old))
+    FileTokenStore(path)
+    assert not orphan.exists()
+    assert recent.exists()  # it may belong to a writer at work right now
+
+
+def test_deeply_nested_garbage_is_still_a_miss(store: FileTokenStore, path: Path) -> None:
+    path.write_text("[" * 100_000)
+    assert store.load(KEY) is None
+    assert store.compare_and_swap(KEY, None, make_record()) is not None
