@@ -110,7 +110,7 @@ def test_inside_the_margin_others_keep_using_the_old_token(
         assert held
         started = time.monotonic()
         got = _hammer(8, lambda _: manager.token())
-        assert time.monotonic() - started < 0.5  # nobody waited for the lock
+        assert time.monotonic() - started < 2.0  # nobody waited for the lock (it is held 10 s+)
     assert all(r.access_token == old.access_token for r in got)
     assert control.stats()["tokensRefreshed"] == 0
     assert manager.token().access_token != old.access_token  # lock free: refreshed now
