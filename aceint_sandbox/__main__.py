@@ -77,7 +77,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = SandboxOptions(
         db_url=args.db, seed_demo=not args.no_demo, host=args.host, port=args.port,
         access_ttl_max_s=args.access_ttl_max, media_link_ttl_s=args.media_link_ttl, faults=faults,
-        access_log=True,
     )  # fmt: skip
     app, sandbox = create_app(options)
     creds = options.resolved_credentials()

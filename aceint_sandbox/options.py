@@ -71,7 +71,6 @@ class SandboxOptions:
     media_link_ttl_s: int = DEFAULT_MEDIA_LINK_TTL_S
     faults: dict[str, Any] | None = None
     """Initial fault configuration, same JSON shape as PUT /sandbox/faults."""
-    access_log: bool = False
 
     def resolved_credentials(self) -> Credentials:
         return self.credentials or Credentials.from_env()

@@ -64,7 +64,7 @@ class SandboxServer:
     """A sandbox served by uvicorn in a background daemon thread.
 
     Options are the fields of `SandboxOptions` (db_url, credentials, seed_demo, host, port,
-    access_ttl_max_s, refresh_ttl_s, media_link_ttl_s, faults, access_log).
+    access_ttl_max_s, refresh_ttl_s, media_link_ttl_s, faults).
     """
 
     def __init__(self, options: SandboxOptions | None = None, **kwargs: Any) -> None:
@@ -93,13 +93,15 @@ class SandboxServer:
         sock.bind((self.options.host, self.options.port))
         sock.set_inheritable(True)
         host, port = sock.getsockname()[:2]
-        if self.options.access_log:
-            install_access_log_filter()
+        install_access_log_filter()
+        # access_log stays True: uvicorn's False switches the process-wide "uvicorn.access"
+        # logger off (propagate=False) for every server and the host app. With log_config=None
+        # access lines just propagate to whatever logging the host set up, paths only.
         config = uvicorn.Config(
             app,
             log_config=None,
             log_level=None,
-            access_log=self.options.access_log,
+            access_log=True,
             lifespan="off",
             proxy_headers=False,
             timeout_graceful_shutdown=1,

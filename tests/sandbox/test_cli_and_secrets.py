@@ -96,7 +96,7 @@ def test_cli_serves_with_env_credentials_and_logs_no_secret(tmp_path: Path, seed
 
 def test_in_process_logs_hold_no_secret_at_debug(caplog: pytest.LogCaptureFixture, seed: dict) -> None:
     caplog.set_level(logging.DEBUG)
-    with running_sandbox(access_log=True) as url:
+    with running_sandbox() as url:
         seen = _exercise(Api(url), seed) + [constants.SANDBOX_API_SECRET]
     # urllib3 is the test's own client (it logs the URLs it fetches); everything else is the server side
     text = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("urllib3"))
