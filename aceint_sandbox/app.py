@@ -19,7 +19,7 @@ def create_app(options: SandboxOptions | None = None) -> tuple[Any, Sandbox]:
     options = options or SandboxOptions()
     sandbox = Sandbox.build(options)
     app = FastAPI(
-        title="Aceint sandbox", docs_url="/sandbox/docs", redoc_url=None, openapi_url="/sandbox/openapi.json"
+        title="Aceint sandbox", docs_url=None, redoc_url=None, openapi_url="/sandbox/openapi.json"
     )
     app.state.sandbox = sandbox
     install_error_handlers(app)
