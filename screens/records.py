@@ -18,7 +18,7 @@ st.title("Interview records")
 
 c1, c2, c3 = st.columns([3, 2, 1], vertical_alignment="bottom")
 search = c1.text_input(
-    "Search", placeholder="candidate, job role, creator or session id", key="records.search"
+    "Search interviews", placeholder="candidate, job role, creator or session id", key="records.search"
 )
 status_choices = [ALL, *dict.fromkeys([*contract.SESSION_STATUSES, *ctx.repo.statuses()])]
 status = c2.selectbox("Status", status_choices, key="records.status")
@@ -50,6 +50,8 @@ if not rows:
 labels = records.option_map(rows)
 chosen = st.selectbox("Open a record", list(labels), format_func=labels.get, key="records.session")
 row = next(r for r in rows if r.session_id == chosen)
+if records.refresh_statuses(ctx.client, ctx.repo, [row]).updated:  # the open session is always current
+    row = ctx.repo.get(row.session_id) or row
 
 st.subheader(f"{row.full_name} — {row.job_role}")
 st.caption(f"Session {row.session_id} · scheduled by {row.created_by} · status {row.status}")

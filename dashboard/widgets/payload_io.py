@@ -58,7 +58,7 @@ def render_preview_and_export(draft: schedule_form.FormDraft) -> None:
     text = schedule_form.payload_json(draft)
     st.subheader("Payload preview")
     st.caption("Exactly what is sent to Aceint's create-session call.")
-    st.code(text, language="json")
+    st.code(text, language="json", wrap_lines=True)
     st.download_button(
         "Export payload (JSON)",
         data=text,

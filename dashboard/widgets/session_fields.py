@@ -60,6 +60,5 @@ def render_session_fields(draft: schedule_form.FormDraft, messages: Messages, ge
     with c2:
         _text(draft, "createdBy", messages)
     st.subheader("Identifiers")
-    for column, name in zip(st.columns(3), schedule_form.UUID_FIELDS, strict=True):
-        with column:
-            _text(draft, name, messages, help=ID_HELP)
+    for name in schedule_form.UUID_FIELDS:  # full width: a UUID does not fit a third of the form
+        _text(draft, name, messages, help=ID_HELP)

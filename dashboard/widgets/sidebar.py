@@ -15,4 +15,4 @@ def render_sidebar(authenticator: Any, *, display_name: str, username: str, mode
         st.caption("Aceint connection")
         st.markdown(f"Mode: **{mode}**")
         st.markdown("Base URL:")
-        st.code(base_url, language=None)
+        st.code(base_url, language=None, wrap_lines=True)

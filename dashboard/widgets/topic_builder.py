@@ -142,14 +142,14 @@ def render_topic_builder(draft: FormDraft, messages: Messages, generated: list[s
                 args=(draft, topic.uid),
             )
             b2.button(
-                "Move topic up",
+                "Move up",
                 key=key("t", topic.uid, "up"),
                 disabled=i == 0,
                 on_click=schedule_form.move_topic,
                 args=(draft, topic.uid, -1),
             )
             b3.button(
-                "Move topic down",
+                "Move down",
                 key=key("t", topic.uid, "down"),
                 disabled=i == len(draft.topics) - 1,
                 on_click=schedule_form.move_topic,

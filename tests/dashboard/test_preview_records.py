@@ -81,10 +81,10 @@ def test_records_lists_session_then_shows_transcript_after_completion(dashboard_
     assert [m.value for m in app.metric if m.label == "Category"] == [record.category or "—"]
 
     # Search and status filter narrow the table.
-    widget(app, "text_input", "Search").input("other")
+    widget(app, "text_input", "Search interviews").input("other")
     app.run()
     assert list(app.dataframe[0].value["Candidate"]) == ["Other Person"]
-    widget(app, "text_input", "Search").input("")
+    widget(app, "text_input", "Search interviews").input("")
     widget(app, "selectbox", "Status").select("Completed")
     app.run()
     assert list(app.dataframe[0].value["Candidate"]) == ["Sample Candidate"]

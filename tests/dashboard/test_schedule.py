@@ -143,7 +143,7 @@ def test_topic_builder_add_edit_reorder_remove(dashboard_env, app):
     topics = _preview(app)["topics"]
     assert [t["name"] for t in topics] == ["First", "Second"]
     assert [s["id"] for s in topics[1]["subtopics"]] == ["subtopic-1", "subtopic-2"]
-    click(app, "Move topic up", 1)
+    click(app, "Move up", 1)
     assert [t["name"] for t in _preview(app)["topics"]] == ["Second", "First"]
     assert widget(app, "text_input", "Topic name", 0).value == "Second"  # widgets follow their topic
     click(app, "↓", 0)  # move Sub B1 below Sub B2
