@@ -118,3 +118,34 @@ def test_unknown_session_is_404_with_message(authed: Api) -> None:
     r = authed.call(contract.SESSION_GET, params={"session_id": "does-not-exist"})
     assert r.status_code == 404
     assert "does-not-exist" in r.json()[contract.K_ERROR][contract.K_ERROR_MESSAGE]
+
+
+def test_concurrent_retries_of_one_create_make_one_session(authed: Api, seed: dict) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    key = {contract.IDEMPOTENCY_HEADER: str(uuid.uuid4())}
+
+    def create(i: int) -> tuple[int, dict]:
+        api = Api(authed.base_url)
+        api.access_token = authed.access_token
+        headers = key if i % 2 else {contract.IDEMPOTENCY_HEADER: str(uuid.uuid4())}
+        r = api.create(copy.deepcopy(seed), headers=headers)
+        return r.status_code, r.json()
+
+    with ThreadPoolExecutor(12) as pool:
+        results = list(pool.map(create, range(24)))
+    shared = {status for i, (status, _) in enumerate(results) if i % 2}
+    own = [status for i, (status, _) in enumerate(results) if not i % 2]
+    assert len(shared) == 1  # every retry with the one key got the first answer replayed
+    firsts = own.count(201) + (1 if shared == {201} else 0)
+    assert firsts == 1 and set(own) <= {200, 201}
+    assert len({body["data"]["sessionId"] for _, body in results}) == 1
+    stats = authed.stats()
+    assert stats["sessionsCreated"] == 1 and stats["idempotentReplays"] == 11
+
+
+def test_wrong_method_and_unknown_route_use_the_error_body(api: Api) -> None:
+    r = api.http.delete(api.base_url + "/sessions", timeout=10)
+    assert r.status_code == 405 and r.json()[contract.K_ERROR][contract.K_ERROR_CODE] == "method_not_allowed"
+    r = api.http.get(api.base_url + "/nothing-here", timeout=10)
+    assert r.status_code == 404 and "/nothing-here" in r.json()[contract.K_ERROR][contract.K_ERROR_MESSAGE]
