@@ -140,7 +140,7 @@ def _content_text(content: Any, where: str) -> str | None:
     if content is None:
         return None
     if isinstance(content, list):
-        parts = [p.get("text") for p in content if isinstance(p, dict) and isinstance(p.get("text"), str)]
+        parts = [str(p["text"]) for p in content if isinstance(p, dict) and isinstance(p.get("text"), str)]
         parts += [p for p in content if isinstance(p, str)]
         return " ".join(parts) if parts else None
     return text_of(content, where)
@@ -221,8 +221,9 @@ def read_deepgram(obj: dict[str, Any]) -> list[Turn] | None:
         paragraph_list = paragraphs.get("paragraphs") if isinstance(paragraphs, dict) else None
         if isinstance(paragraph_list, list) and _dicts(paragraph_list):
             for p in _dicts(paragraph_list):
-                sentences = p.get("sentences") if isinstance(p.get("sentences"), list) else []
-                text = " ".join(s["text"] for s in _dicts(sentences) if isinstance(s.get("text"), str))
+                sentences = p.get("sentences")
+                sentence_list = sentences if isinstance(sentences, list) else []
+                text = " ".join(s["text"] for s in _dicts(sentence_list) if isinstance(s.get("text"), str))
                 turns.append(
                     _unknown_turn(
                         text, seconds(p.get("start")), seconds(p.get("end")), speaker_label(p.get("speaker"))
@@ -382,7 +383,8 @@ def read_revai(obj: dict[str, Any]) -> list[Turn] | None:
         return None
     turns = []
     for i, mono in enumerate(_dicts(monologues)):
-        elements = _dicts(mono.get("elements") if isinstance(mono.get("elements"), list) else [])
+        raw_elements = mono.get("elements")
+        elements = _dicts(raw_elements if isinstance(raw_elements, list) else [])
         text = "".join(text_of(e.get("value"), f"monologues[{i}].elements.value") for e in elements)
         starts = [seconds(e.get("ts")) for e in elements if seconds(e.get("ts")) is not None]
         ends = [seconds(e.get("end_ts")) for e in elements if seconds(e.get("end_ts")) is not None]

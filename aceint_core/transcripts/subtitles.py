@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-import srt
+import srt  # type: ignore[import-untyped]
 import webvtt
 from webvtt.errors import MalformedCaptionError, MalformedFileError
 
@@ -51,7 +51,7 @@ def read_webvtt(text: str) -> list[Turn]:
             "'00:00:01.000 --> 00:00:02.500' followed by its text"
         )
     turns = []
-    for caption in captions:
+    for caption in captions.captions:
         raw = caption.raw_text
         voice = None
         match = _VOICE.search(raw)

@@ -10,6 +10,8 @@ above it steer what that iframe shows.
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from aceint_core.transcripts import Transcript
@@ -162,7 +164,7 @@ def render_downloads(transcript: Transcript, *, key: str, recordings: dict[str, 
     for column, (name, fmt) in zip(columns, EXPORT_FORMATS.items(), strict=False):
         column.download_button(
             f"Transcript ({fmt.label})",
-            data=lambda fmt=fmt: fmt.write(transcript),
+            data=partial(fmt.write, transcript),
             file_name=f"transcript.{fmt.extension}",
             mime=fmt.mime,
             key=f"{key}-download-{name}",
