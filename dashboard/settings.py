@@ -24,6 +24,8 @@ DEFAULT_AUTH_FILE = ".streamlit/auth.yaml"
 DEFAULT_SANDBOX_DB = "var/sandbox.db"
 DEFAULT_COOKIE_NAME = "aceint_dashboard_auth"
 DEFAULT_COOKIE_EXPIRY_DAYS = 1.0
+ROOT_DIR = Path(__file__).resolve().parents[1]
+"""The repository root (where app.py and .streamlit/ live)."""
 SECRETS_TABLE = "aceint"
 """The table of `.streamlit/secrets.toml` the dashboard reads (`[aceint]`)."""
 

@@ -113,3 +113,19 @@ def test_prod_with_safe_file_shows_login(offline_env):
     assert not at.exception
     assert {t.label for t in at.text_input} == {"Username", "Password"}
     assert not any("recruiter" in m.value and "aceint-demo" in m.value for m in at.info)
+
+
+def test_viewer_role_gets_preview_and_records_but_not_schedule(dashboard_env, app):
+    config = auth.demo_config("c", 1)
+    config["credentials"]["usernames"]["vera"] = {
+        "name": "Vera Viewer",
+        "email": "v@example.com",
+        "password": auth.hash_password("vera-pass-123"),
+        "roles": [auth.VIEWER_ROLE],
+    }
+    auth.write_config(dashboard_env.auth_file, config)
+    log_in(app, "vera", "vera-pass-123")
+    assert not app.exception
+    assert [t.value for t in app.title] == ["Preview the candidate page"]
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        app.switch_page("screens/schedule.py")

@@ -91,3 +91,37 @@ def test_import_round_trips_the_seed_and_names_structural_problems(seed_payload)
         with pytest.raises(ImportProblem) as info:
             parse_import(json.dumps(payload))
         assert info.value.field == field
+
+
+def test_secrets_example_names_only_real_settings():
+    import tomllib
+
+    from dashboard.settings import ENV_VARS, ROOT_DIR
+
+    text = (ROOT_DIR / ".streamlit" / "secrets.toml.example").read_text()
+    table = tomllib.loads(text)["aceint"]
+    assert set(table) <= set(ENV_VARS)
+    commented = {line.lstrip("# ").split(" =")[0] for line in text.splitlines() if " = " in line}
+    assert commented <= set(ENV_VARS), commented - set(ENV_VARS)
+    for name, var in ENV_VARS.items():
+        assert var in text, f"{var} ({name}) is not documented in secrets.toml.example"
+    settings = load_settings({"aceint": table}, {})
+    assert settings.mode == "dev" and settings.api_secret.get_secret_value() == "your-api-secret"
+
+
+def test_manage_users_makes_a_file_prod_accepts(tmp_path, monkeypatch):
+    from dashboard import auth, manage_users
+
+    path = tmp_path / "auth.yaml"
+    auth.write_config(path, auth.demo_config("c", 1))
+    monkeypatch.setenv("ACEINT_DASHBOARD_AUTH_FILE", str(path))
+    answers = iter(["correct horse battery", "correct horse battery"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    assert manage_users.main(["add", "Alice", "--name", "Alice", "--email", "a@example.com"]) == 0
+    file = auth.prepare_auth_file(path, mode="prod", cookie_name="c", cookie_expiry_days=1)
+    assert auth.refusals(file, "prod") and "demo account" in auth.refusals(file, "prod")[0]
+    assert manage_users.main(["remove-demo"]) == 0
+    file = auth.prepare_auth_file(path, mode="prod", cookie_name="c", cookie_expiry_days=1)
+    assert auth.refusals(file, "prod") == []
+    assert "correct horse" not in path.read_text()
+    assert auth.roles_of(file, "alice") == {"recruiter"}
