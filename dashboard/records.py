@@ -78,6 +78,23 @@ def fetch_record(client: SessionClient, session_id: str) -> RecordLookup:
         return RecordLookup(problem=describe(exc))
 
 
+FINAL_STATUSES = frozenset({"Completed", "Expired", "Cancelled"})
+"""Statuses a session does not leave, so the page stops asking Aceint about them."""
+
+
+def fetch_record_cached(
+    client: SessionClient, session_id: str, cache: dict[str, RecordLookup]
+) -> RecordLookup:
+    """Like fetch_record, but a record once found is kept in `cache` (a finished interview's
+    record does not change), so searching its transcript does not call Aceint on every rerun."""
+    if session_id in cache:
+        return cache[session_id]
+    lookup = fetch_record(client, session_id)
+    if lookup.record is not None:
+        cache[session_id] = lookup
+    return lookup
+
+
 def session_label(row: ScheduledSession) -> str:
     return f"{row.full_name} — {row.job_role} — {row.status} — {row.session_id[:8]}"
 

@@ -12,6 +12,7 @@ from dashboard.csv_export import records_to_csv
 from dashboard.widgets.transcript_viewer import render_transcript_viewer
 
 ALL = "All statuses"
+RECORD_CACHE = "records.cache"
 
 ctx = page_context()
 st.title("Interview records")
@@ -25,6 +26,7 @@ status = c2.selectbox("Status", status_choices, key="records.status")
 if c3.button("Refresh statuses", key="records.refresh"):
     with st.spinner("Asking Aceint for each session's status…"):
         report = records.refresh_statuses(ctx.client, ctx.repo, ctx.repo.list())
+        st.session_state.pop(RECORD_CACHE, None)
     st.toast(f"Statuses refreshed: {report.updated} changed, {report.unchanged} unchanged.")
     for session_id, problem in report.problems.items():
         st.warning(f"{session_id}: {problem}")
@@ -50,12 +52,14 @@ if not rows:
 labels = records.option_map(rows)
 chosen = st.selectbox("Open a record", list(labels), format_func=labels.get, key="records.session")
 row = next(r for r in rows if r.session_id == chosen)
-if records.refresh_statuses(ctx.client, ctx.repo, [row]).updated:  # the open session is always current
-    row = ctx.repo.get(row.session_id) or row
+if row.status not in records.FINAL_STATUSES and records.refresh_statuses(ctx.client, ctx.repo, [row]).updated:
+    row = ctx.repo.get(row.session_id) or row  # the open session's status is always current
 
 st.subheader(f"{row.full_name} — {row.job_role}")
 st.caption(f"Session {row.session_id} · scheduled by {row.created_by} · status {row.status}")
-lookup = records.fetch_record(ctx.client, row.session_id)
+lookup = records.fetch_record_cached(
+    ctx.client, row.session_id, st.session_state.setdefault(RECORD_CACHE, {})
+)
 if lookup.problem:
     st.error(f"Could not load the record. {lookup.problem}")
 elif lookup.not_completed:

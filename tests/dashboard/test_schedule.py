@@ -187,3 +187,30 @@ def test_import_good_payload_fills_every_field_and_export_offers_it(dashboard_en
     assert "Export payload (JSON)" in page_text(app) or any(
         getattr(el, "type", "") == "download_button" for el in flatten(app)
     )
+
+
+def test_conflicting_session_id_is_explained_without_a_traceback(dashboard_env, app, seed_payload):
+    log_in(app)
+    import_payload(app, json.dumps(seed_payload))
+    click(app, "Schedule interview")
+    click(app, "Schedule another interview")
+    import_payload(app, json.dumps(dict(seed_payload, fullName="Someone Else")))
+    click(app, "Schedule interview")
+    assert not app.exception
+    assert any("different session with this session id" in e.value for e in app.error)
+    assert dashboard_env.repository().get(seed_payload["sessionId"]).full_name == "Sample Candidate"
+
+
+def test_refused_credentials_are_explained_and_the_secret_never_shown(
+    dashboard_env, app, seed_payload, monkeypatch
+):
+    secret = "wrong-secret-9f8e7d6c5b4a"
+    monkeypatch.setenv("ACEINT_API_SECRET", secret)
+    log_in(app)
+    import_payload(app, json.dumps(seed_payload))
+    click(app, "Schedule interview")
+    assert not app.exception
+    errors = " ".join(e.value for e in app.error)
+    assert "refused the dashboard's credentials" in errors
+    assert secret not in page_text(app) and secret not in errors
+    assert dashboard_env.repository().get(seed_payload["sessionId"]) is None
