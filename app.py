@@ -14,6 +14,8 @@ from dashboard.settings import SettingsError
 from dashboard.widgets.login import render_login
 from dashboard.widgets.sidebar import render_sidebar
 
+SIGNED_IN_STATE_PREFIXES = ("schedule.", "records.", "preview.", "sf")
+
 st.set_page_config(page_title="Aceint recruiter dashboard", page_icon=":material/work:", layout="wide")
 
 
@@ -78,5 +80,7 @@ render_sidebar(
     base_url=ctx.base_url,
 )
 if not st.session_state.get("authentication_status"):  # the logout button was pressed
+    for name in [k for k in st.session_state if str(k).startswith(SIGNED_IN_STATE_PREFIXES)]:
+        del st.session_state[name]  # the next user on this browser starts with a clean form
     st.rerun()
 current.run()

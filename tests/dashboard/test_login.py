@@ -7,7 +7,11 @@ import yaml
 
 from dashboard import auth
 
-from .conftest import log_in, new_app
+from .conftest import log_in, new_app, widget
+
+
+def widget_value(at, label: str) -> str:
+    return widget(at, "text_input", label).value
 
 
 def _texts(at) -> str:
@@ -62,8 +66,12 @@ def test_right_password_lands_on_schedule_with_sidebar(dashboard_env, app):
     assert auth.DEMO_NAME in sidebar and "sandbox" in sidebar
     assert [c.value for c in app.sidebar.code] == [dashboard_env.base_url]
     assert [b.label for b in app.sidebar.button] == ["Log out"]
+    app.text_input(key="sf0.fullName").input("Left Behind").run()
     app.sidebar.button[0].click().run()
     assert [t.value for t in app.title] == ["Aceint recruiter dashboard"]
+    assert not any(str(k).startswith(("schedule.", "sf")) for k in app.session_state)
+    log_in(app)
+    assert widget_value(app, "Candidate full name (fullName)") == ""
 
 
 def _config_with(users: dict, key: str | None) -> dict:
