@@ -18,9 +18,7 @@ def create_app(options: SandboxOptions | None = None) -> tuple[Any, Sandbox]:
     """(the ASGI app to serve, the sandbox behind it)."""
     options = options or SandboxOptions()
     sandbox = Sandbox.build(options)
-    app = FastAPI(
-        title="Aceint sandbox", docs_url=None, redoc_url=None, openapi_url="/sandbox/openapi.json"
-    )
+    app = FastAPI(title="Aceint sandbox", docs_url=None, redoc_url=None, openapi_url="/sandbox/openapi.json")
     app.state.sandbox = sandbox
     install_error_handlers(app)
     app.include_router(api.api_router())

@@ -70,8 +70,8 @@ class FailNext(BaseModel):
 
     route: str = "*"
     kind: Kind = "status"
-    status: int = Field(503, ge=400, le=599)
-    count: int = Field(1, ge=1)
+    status: int = Field(default=503, ge=400, le=599)
+    count: int = Field(default=1, ge=1)
     phase: Phase = "before"
 
     @field_validator("route")
@@ -85,17 +85,17 @@ class FaultConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    latency_ms: float = Field(0, ge=0, le=120_000)
-    error_rate: float = Field(0, ge=0, le=1)
-    error_status: int = Field(503, ge=400, le=599)
+    latency_ms: float = Field(default=0, ge=0, le=120_000)
+    error_rate: float = Field(default=0, ge=0, le=1)
+    error_status: int = Field(default=503, ge=400, le=599)
     routes: list[str] = Field(default_factory=list, description="empty: every API route")
-    rate_limit_rate: float = Field(0, ge=0, le=1)
-    retry_after: float = Field(1, ge=0, le=3600)
-    drop_rate: float = Field(0, ge=0, le=1)
-    slow_rate: float = Field(0, ge=0, le=1)
-    slow_seconds: float = Field(5, ge=0, le=600)
-    malformed_rate: float = Field(0, ge=0, le=1)
-    token_ttl_cap_s: float | None = Field(None, gt=0)
+    rate_limit_rate: float = Field(default=0, ge=0, le=1)
+    retry_after: float = Field(default=1, ge=0, le=3600)
+    drop_rate: float = Field(default=0, ge=0, le=1)
+    slow_rate: float = Field(default=0, ge=0, le=1)
+    slow_seconds: float = Field(default=5, ge=0, le=600)
+    malformed_rate: float = Field(default=0, ge=0, le=1)
+    token_ttl_cap_s: float | None = Field(default=None, gt=0)
     phase: Phase = "before"
     """Sandbox extension: when the rate-drawn faults strike (fail_next entries carry their own)."""
     seed: int | None = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
 import time
 from collections.abc import Callable
@@ -42,7 +43,7 @@ class MediaLinks:
         return hmac.new(self._key, msg, hashlib.sha256).hexdigest()[:32]
 
     def url(self, origin: str, session_id: str, kind: str) -> str:
-        expires = int(self.clock()) + self.ttl_s
+        expires = math.ceil(self.clock() + self.ttl_s)  # valid for at least ttl_s
         filename = MEDIA_KINDS[kind][0]
         return (
             f"{origin}/media/{quote(session_id)}/{filename}"

@@ -143,9 +143,9 @@ def webm_bytes(payload: dict[str, Any], transcript: list[dict[str, Any]]) -> byt
         frames = max(1, int(np.ceil(total * VIDEO_FPS)))
         for k in range(frames):
             t = k / VIDEO_FPS
-            turn = _turn_at(transcript, t)
-            index = transcript.index(turn) if turn else -1
-            image = base_frame(index, turn).copy()
+            current = _turn_at(transcript, t)
+            index = transcript.index(current) if current else -1
+            image = base_frame(index, current).copy()
             draw = ImageDraw.Draw(image)
             draw.text(
                 (width - 80, height - 16), f"{_clock(t)} / {_clock(total)}", font=small, fill=(200, 200, 200)
