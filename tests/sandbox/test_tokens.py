@@ -74,9 +74,9 @@ def test_missing_unknown_expired_and_revoked_tokens_are_401(api: Api, seed: dict
     r = api.call(get, headers={contract.AUTHORIZATION_HEADER: "Bearer nonsense"})
     assert r.status_code == 401 and _err(r)[contract.K_ERROR_CODE] == "invalid_token"
 
-    api.issue(ttl=1)
+    api.issue(ttl=2)
     assert api.call(get).status_code == 404  # valid token, no such session yet
-    time.sleep(1.1)
+    time.sleep(2.1)
     r = api.call(get)
     assert r.status_code == 401 and _err(r)[contract.K_ERROR_CODE] == "token_expired"
 
