@@ -154,7 +154,7 @@ class SessionRepository:
             row = db.get(ScheduledSessionRow, session_id)
             return _snapshot(row) if row is not None else None
 
-    def list(self, *, search: str = "", status: str | None = None) -> list[ScheduledSession]:
+    def sessions(self, *, search: str = "", status: str | None = None) -> list[ScheduledSession]:
         """Newest first; `search` matches candidate, job role, creator or id (case-insensitive)."""
         query = select(ScheduledSessionRow).order_by(ScheduledSessionRow.created_at.desc())
         if status:

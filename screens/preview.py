@@ -10,7 +10,7 @@ from dashboard.records import option_map
 ctx = page_context()
 st.title("Preview the candidate page")
 
-rows = [r for r in ctx.repo.list() if r.iframe_url]
+rows = [r for r in ctx.repo.sessions() if r.iframe_url]
 if not rows:
     st.info("No interviews scheduled yet. Schedule one first; its candidate page shows here.")
     st.stop()

@@ -25,13 +25,13 @@ status_choices = [ALL, *dict.fromkeys([*contract.SESSION_STATUSES, *ctx.repo.sta
 status = c2.selectbox("Status", status_choices, key="records.status")
 if c3.button("Refresh statuses", key="records.refresh"):
     with st.spinner("Asking Aceint for each session's status…"):
-        report = records.refresh_statuses(ctx.client, ctx.repo, ctx.repo.list())
+        report = records.refresh_statuses(ctx.client, ctx.repo, ctx.repo.sessions())
         st.session_state.pop(RECORD_CACHE, None)
     st.toast(f"Statuses refreshed: {report.updated} changed, {report.unchanged} unchanged.")
     for session_id, problem in report.problems.items():
         st.warning(f"{session_id}: {problem}")
 
-rows = ctx.repo.list(search=search, status=None if status == ALL else status)
+rows = ctx.repo.sessions(search=search, status=None if status == ALL else status)
 frame = records.table(rows)
 st.dataframe(frame, hide_index=True, width="stretch")
 st.download_button(

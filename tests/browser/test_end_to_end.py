@@ -128,7 +128,7 @@ def test_schedule_preview_run_and_review(run_streamlit, page, screenshot, tmp_pa
 
     repo = SessionRepository.open(f"sqlite:///{tmp_path / 'dashboard.db'}")
     try:
-        rows = {r.session_id: r for r in repo.list()}
+        rows = {r.session_id: r for r in repo.sessions()}
         assert rows[seed_payload["sessionId"]].status == "Completed"
         assert rows[seed_payload["sessionId"]].created_by == DEMO_USERNAME
         assert rows[seed_payload["sessionId"]].payload == json.loads(FIXTURE.read_text())

@@ -31,7 +31,7 @@ def test_port_taken_by_something_else_falls_back_to_a_free_port_and_imports_demo
         repo = SessionRepository.open(f"sqlite:///{tmp_path / 'd.db'}")
         added = embedded_sandbox.import_demo_sessions(found.base_url, repo)
         assert added >= 1 and repo.count() == added
-        assert {r.created_by for r in repo.list()} == {embedded_sandbox.DEMO_IMPORTED_BY}
+        assert {r.created_by for r in repo.sessions()} == {embedded_sandbox.DEMO_IMPORTED_BY}
         assert embedded_sandbox.import_demo_sessions(found.base_url, repo) == 0  # only into an empty list
         repo.close()
     finally:

@@ -59,9 +59,9 @@ def test_repository_survives_reopen_and_filters(tmp_path):
     )
     repo.close()
     repo = SessionRepository.open(url)
-    assert [r.session_id for r in repo.list()] == ["b", "a"]  # newest first
-    assert [r.session_id for r in repo.list(search="LOVELACE")] == ["a"]
-    assert [r.session_id for r in repo.list(status="Completed")] == ["b"]
+    assert [r.session_id for r in repo.sessions()] == ["b", "a"]  # newest first
+    assert [r.session_id for r in repo.sessions(search="LOVELACE")] == ["a"]
+    assert [r.session_id for r in repo.sessions(status="Completed")] == ["b"]
     repo.update_status("a", "Completed")
     assert repo.get("a").status == "Completed" and repo.get("a").last_synced_at is not None
     assert repo.get("a").created_at == old
