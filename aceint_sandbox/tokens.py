@@ -81,6 +81,9 @@ class TokenService:
         self.refresh_ttl_s = refresh_ttl_s
         self.ttl_cap = ttl_cap
         self.clock = clock
+        # hash -> (client id, expires_at) of access tokens seen valid. This process is the only
+        # writer of its store, so the cache is cleared on every revoke/expire and stays coherent.
+        self._valid: dict[str, tuple[str, float]] = {}
 
     # --- issue / refresh / revoke ---------------------------------------------------------
 
@@ -207,6 +210,7 @@ class TokenService:
                 422, "validation_error", "token is required (an access or a refresh token)", fields=fields
             )
         with self.store.unit() as db:
+            self._valid.clear()  # under the store lock, so no check can re-cache a stale row
             row = db.get(TokenRow, token_hash(token))
             revoked = 0
             if row is not None:
@@ -236,9 +240,12 @@ class TokenService:
                 f"send the header {contract.AUTHORIZATION_HEADER}: {prefix}<access token> "
                 "(from POST /auth/token)",
             )
-        token = authorization[len(prefix) :].strip()
+        digest = token_hash(authorization[len(prefix) :].strip())
+        cached = self._valid.get(digest)
+        if cached is not None and cached[1] > self.clock():
+            return cached[0]
         with self.store.unit() as db:
-            row = db.get(TokenRow, token_hash(token))
+            row = db.get(TokenRow, digest)
             if row is None or row.kind != "access":
                 raise _unauthorized("invalid_token", "the access token is not recognised")
             if row.revoked:
@@ -247,11 +254,13 @@ class TokenService:
                 raise _unauthorized(
                     "token_expired", "the access token expired; refresh it or issue a new one"
                 )
+            self._valid[digest] = (row.client_id, row.expires_at)
             return row.client_id
 
     def expire_all(self, include_refresh: bool = False) -> int:
         now = self.clock()
         with self.store.unit() as db:
+            self._valid.clear()  # under the store lock, so no check can re-cache a stale row
             stmt = update(TokenRow).where(TokenRow.expires_at > now)
             if not include_refresh:
                 stmt = stmt.where(TokenRow.kind == "access")
@@ -259,6 +268,7 @@ class TokenService:
 
     def revoke_all(self) -> int:
         with self.store.unit() as db:
+            self._valid.clear()
             result = db.execute(update(TokenRow).where(TokenRow.revoked.is_(False)).values(revoked=True))
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
