@@ -16,6 +16,7 @@ import json
 import random
 import re
 import threading
+import uuid
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -213,6 +214,7 @@ class FaultMiddleware:
             await self.app(scope, receive, send)
             return
         self.stats.request(route)
+        raw_send, send = send, _with_request_id(send)
         latency, fault = self.injector.draw(route)
         if latency:
             await asyncio.sleep(latency)
@@ -225,7 +227,7 @@ class FaultMiddleware:
                 await asyncio.sleep(self.injector.config.slow_seconds)
                 await self.app(scope, receive, send)
             else:
-                await self._spoil(fault, route, send, None)
+                await self._spoil(fault, route, send, raw_send, None)
             return
         # phase "after": run the request, hold its response, then spoil it.
         held: list[dict[str, Any]] = []
@@ -240,11 +242,13 @@ class FaultMiddleware:
                 await send(message)
             return
         body = b"".join(m.get("body", b"") for m in held if m["type"] == "http.response.body")
-        await self._spoil(fault, route, send, body)
+        await self._spoil(fault, route, send, raw_send, body)
 
-    async def _spoil(self, fault: Fault, route: str, send: Any, real_body: bytes | None) -> None:
+    async def _spoil(
+        self, fault: Fault, route: str, send: Any, raw_send: Any, real_body: bytes | None
+    ) -> None:
         if fault.kind == "drop":
-            await _drop_connection(send)
+            await _drop_connection(raw_send)
         elif fault.kind == "malformed":
             body = real_body[: max(1, len(real_body) // 2)] if real_body else b'{"data": {"sessionId": '
             await _send_raw(send, 200, body)
@@ -260,6 +264,19 @@ class FaultMiddleware:
         else:
             msg = f"sandbox fault: injected {fault.status} on {route}"
             await _send_raw(send, fault.status, json.dumps(error_body("injected_fault", msg)).encode())
+
+
+def _with_request_id(send: Any) -> Any:
+    """`send` that adds an X-Request-Id to the response, so errors can be traced to one request."""
+    request_id = uuid.uuid4().hex.encode()
+    header = contract.REQUEST_ID_HEADER.lower().encode()
+
+    async def sender(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": [*message.get("headers", []), (header, request_id)]}
+        await send(message)
+
+    return sender
 
 
 async def _send_raw(

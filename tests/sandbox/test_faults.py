@@ -44,6 +44,7 @@ def test_error_status_on_chosen_routes_only(authed: Api) -> None:
     r = _get(authed)
     assert r.status_code == 502
     assert r.json()[contract.K_ERROR][contract.K_ERROR_CODE] == "injected_fault"
+    assert r.headers[contract.REQUEST_ID_HEADER]
     authed.issue()  # POST /auth/token is not in routes: unaffected
     assert authed.stats()["faultsInjected"] == 1
 

@@ -28,6 +28,7 @@ def test_create_returns_contract_shape_and_iframe_on_own_origin(authed: Api, see
     assert data["sessionId"] == seed["sessionId"] and data["status"] == "New"
     assert data["iframeUrl"] == f"{authed.origin}/interview/{seed['sessionId']}"
     assert data["token"] and data["token"] not in data["iframeUrl"]
+    assert len(r.headers[contract.REQUEST_ID_HEADER]) == 32
 
 
 def test_same_payload_is_same_session_and_different_payload_is_409(authed: Api, seed: dict) -> None:
