@@ -46,3 +46,13 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, errors.APIStatusError):
         return f"Aceint answered {exc.status_code}: {exc.message}"
     return f"Unexpected error ({type(exc).__name__}); see the server log."
+
+
+def describe_unconfirmed(exc: BaseException) -> str:
+    """For a create whose outcome is unknown (the row was kept as "Unconfirmed")."""
+    cause = getattr(exc, "message", None) or type(exc).__name__
+    return (
+        f"Aceint may or may not have created this interview: the answer was lost ({cause}). "
+        "It is kept in Records as “Unconfirmed”; press Refresh statuses there to confirm it. "
+        "Refresh sends it again if Aceint never got it, and it cannot be created twice."
+    )

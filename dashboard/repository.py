@@ -189,6 +189,77 @@ class SessionRepository:
             row.status = status
             row.last_synced_at = synced_at or _now()
 
+    # --- a create whose outcome is not known yet (see dashboard.scheduling) ------------------------
+
+    def begin_submission(
+        self,
+        *,
+        session_id: str,
+        full_name: str,
+        job_role: str,
+        status: str,
+        created_by: str,
+        payload: dict[str, Any],
+    ) -> ScheduledSession:
+        """Write the row before the create is sent, with no candidate link yet and `created_at`
+        now (a resubmission is a new scheduling moment); replaces an unconfirmed row of that id."""
+        with self._sessions.begin() as db:
+            row = db.get(ScheduledSessionRow, session_id)
+            if row is None:
+                row = ScheduledSessionRow(session_id=session_id)
+                db.add(row)
+            row.full_name = full_name
+            row.job_role = job_role
+            row.status = status
+            row.created_at = _now()
+            row.created_by = created_by
+            row.iframe_url = ""
+            row.payload = json.loads(json.dumps(payload))
+            row.last_synced_at = None
+            db.flush()
+            return _snapshot(row)
+
+    def confirm(self, session_id: str, *, status: str, iframe_url: str) -> ScheduledSession:
+        """Aceint answered for this session: store its status and candidate link."""
+        with self._sessions.begin() as db:
+            row = db.get(ScheduledSessionRow, session_id)
+            if row is None:
+                raise KeyError(session_id)
+            row.status = status
+            row.iframe_url = iframe_url
+            row.last_synced_at = _now()
+            db.flush()
+            return _snapshot(row)
+
+    def mark(self, session_id: str, status: str) -> None:
+        """Set a local status that did not come from Aceint (so `last_synced_at` stays as it was)."""
+        with self._sessions.begin() as db:
+            row = db.get(ScheduledSessionRow, session_id)
+            if row is None:
+                raise KeyError(session_id)
+            row.status = status
+
+    def restore(self, snapshot: ScheduledSession) -> None:
+        """Put a row back exactly as `snapshot` shows it (undo a submission Aceint refused)."""
+        with self._sessions.begin() as db:
+            row = db.get(ScheduledSessionRow, snapshot.session_id)
+            if row is None:
+                row = ScheduledSessionRow(session_id=snapshot.session_id)
+                db.add(row)
+            for name in ScheduledSession.__dataclass_fields__:
+                value = getattr(snapshot, name)
+                setattr(row, name, json.loads(json.dumps(value)) if name == "payload" else value)
+
+    def delete(self, session_id: str) -> None:
+        """Remove a session's row (and its attached transcript); no error if there is none."""
+        with self._sessions.begin() as db:
+            attached = db.get(AttachedTranscriptRow, session_id)
+            if attached is not None:
+                db.delete(attached)
+            row = db.get(ScheduledSessionRow, session_id)
+            if row is not None:
+                db.delete(row)
+
     # --- attached transcripts -------------------------------------------------------------------
 
     def attach_transcript(self, session_id: str, *, filename: str, text: str, uploaded_by: str) -> None:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from aceint_core import errors
 from dashboard import schedule_form, scheduling
-from dashboard.api_errors import describe
+from dashboard.api_errors import describe, describe_unconfirmed
 from dashboard.context import page_context
 from dashboard.widgets import form_state
 from dashboard.widgets.payload_io import render_import, render_preview_and_export
@@ -40,7 +40,11 @@ with form_col:
                 ctx.client, ctx.repo, validation.session_input, scheduled_by=ctx.username
             )
         except errors.AceintError as exc:
-            st.error(f"The interview was not scheduled. {describe(exc)}")
+            kept = ctx.repo.get(validation.session_input.session_id)
+            if kept is not None and kept.status == scheduling.UNCONFIRMED:
+                st.warning(describe_unconfirmed(exc))
+            else:
+                st.error(f"The interview was not scheduled. {describe(exc)}")
         else:
             st.session_state[LAST_KEY] = (row.session_id, row.full_name, row.iframe_url)
     if not validation.ok:
