@@ -39,6 +39,13 @@ class SandboxControl:
     def set_faults(self, **faults: Any) -> Any:
         return self._call("PUT", "/sandbox/faults", faults)
 
+    def patch_faults(self, **changes: Any) -> Any:
+        """Change only the given settings (`fail_next` entries are appended to the queue)."""
+        return self._call("PATCH", "/sandbox/faults", changes)
+
+    def faults(self) -> dict[str, Any]:
+        return self._call("GET", "/sandbox/faults")
+
     def fail_next(self, route: str, kind: str = "status", count: int = 1, **extra: Any) -> Any:
         return self.set_faults(fail_next=[{"route": route, "kind": kind, "count": count, **extra}])
 
