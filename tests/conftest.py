@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+pytest_plugins = ["tests.browser_fixtures"]
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 

@@ -21,7 +21,7 @@ from aceint_core import SessionClient
 from aceint_core.transcripts import parse_transcript
 from dashboard.auth import DEMO_PASSWORD, DEMO_USERNAME
 from dashboard.repository import SessionRepository
-from tests.browser.conftest import ROOT, free_port
+from tests.browser_fixtures import ROOT, free_port
 
 pytestmark = pytest.mark.browser
 

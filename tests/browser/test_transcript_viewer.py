@@ -1,7 +1,7 @@
 """The transcript viewer in a real browser: search, click a time, the player seeks; hostile text runs nothing.
 
 Media is served over HTTP on loopback (with Range support, as real storage has) from a WAV
-written here with the stdlib wave module. Uses the fixtures in tests/browser/conftest.py.
+written here with the stdlib wave module. Uses the fixtures in tests/browser_fixtures.py.
 """
 
 from __future__ import annotations

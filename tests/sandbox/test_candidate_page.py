@@ -10,6 +10,7 @@ import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -17,16 +18,6 @@ import requests
 from aceint_core import contract
 
 from .conftest import Api
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def _iframe_url(api: Api, payload: dict) -> str:
@@ -68,35 +59,26 @@ def host_page(tmp_path: Path) -> Iterator[tuple[Path, str]]:
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
 def test_a_person_runs_the_interview_inside_an_iframe(
-    authed: Api, seed: dict, host_page: tuple[Path, str]
+    authed: Api, seed: dict, host_page: tuple[Path, str], page: Any
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
     folder, origin = host_page
     iframe = _iframe_url(authed, seed)
     (folder / "host.html").write_text(f"<iframe id='embed' src='{iframe}' width='760' height='560'></iframe>")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.goto(origin + "/host.html")
-            frame = page.frame_locator("#embed")
-            frame.locator("#start").click()
-            frame.locator("#progress").filter(has_text="Question 1 of 2").wait_for(timeout=10_000)
-            assert "Function Scope" in frame.locator("#question").text_content(timeout=10_000)
-            frame.locator("#next").click()  # empty answer: refused with a message
-            assert "type an answer" in frame.locator("#error").text_content()
-            frame.locator("#answer").fill("var is scoped to the function.")
-            frame.locator("#next").click()
-            frame.locator("#progress").filter(has_text="Question 2 of 2").wait_for(timeout=10_000)
-            assert "Temporal Dead Zone" in frame.locator("#question").text_content()
-            frame.locator("#answer").fill("let is unusable before its declaration runs.")
-            frame.locator("#next").click()
-            frame.locator("#done").wait_for(state="visible", timeout=10_000)
-        finally:
-            browser.close()
+    page.goto(origin + "/host.html")
+    frame = page.frame_locator("#embed")
+    frame.locator("#start").click()
+    frame.locator("#progress").filter(has_text="Question 1 of 2").wait_for(timeout=10_000)
+    assert "Function Scope" in frame.locator("#question").text_content(timeout=10_000)
+    frame.locator("#next").click()  # empty answer: refused with a message
+    assert "type an answer" in frame.locator("#error").text_content()
+    frame.locator("#answer").fill("var is scoped to the function.")
+    frame.locator("#next").click()
+    frame.locator("#progress").filter(has_text="Question 2 of 2").wait_for(timeout=10_000)
+    assert "Temporal Dead Zone" in frame.locator("#question").text_content()
+    frame.locator("#answer").fill("let is unusable before its declaration runs.")
+    frame.locator("#next").click()
+    frame.locator("#done").wait_for(state="visible", timeout=10_000)
     r = authed.call(contract.SESSION_RECORD, params={"session_id": seed["sessionId"]})
     assert r.status_code == 200
     texts = [t["text"] for t in r.json()["data"]["transcript"]]

@@ -1,4 +1,7 @@
-"""Real-browser fixtures: Debian's chromium driven by Playwright, and Streamlit servers on loopback.
+"""Real-browser fixtures (a pytest plugin loaded by tests/conftest.py, so every folder shares ONE
+Playwright instance: a second sync_playwright() in the same process fails).
+
+Debian's chromium driven by Playwright, and Streamlit servers on loopback.
 
 What AppTest cannot see (iframes, cookies, media elements) is checked here. Playwright cannot
 download its own browser on these machines, so it drives /usr/bin/chromium; the test command
@@ -18,7 +21,7 @@ from pathlib import Path
 import pytest
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
