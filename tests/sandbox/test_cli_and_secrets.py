@@ -94,11 +94,31 @@ def test_cli_serves_with_env_credentials_and_logs_no_secret(tmp_path: Path, seed
     assert (tmp_path / "cli.db").exists()
 
 
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
 def test_in_process_logs_hold_no_secret_at_debug(caplog: pytest.LogCaptureFixture, seed: dict) -> None:
     caplog.set_level(logging.DEBUG)
-    with running_sandbox() as url:
-        seen = _exercise(Api(url), seed) + [constants.SANDBOX_API_SECRET]
+    # Streamlit (imported by other tests in this process) gives the uvicorn loggers handlers of
+    # their own with propagate=False, so listen on them directly as well as on the root.
+    direct = _Collect()
+    uvicorn_loggers = [logging.getLogger(n) for n in ("uvicorn", "uvicorn.access", "uvicorn.error")]
+    for lg in uvicorn_loggers:
+        lg.addHandler(direct)
+    try:
+        with running_sandbox() as url:
+            seen = _exercise(Api(url), seed) + [constants.SANDBOX_API_SECRET]
+    finally:
+        for lg in uvicorn_loggers:
+            lg.removeHandler(direct)
     # urllib3 is the test's own client (it logs the URLs it fetches); everything else is the server side
-    text = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("urllib3"))
+    records = {id(r): r for r in [*caplog.records, *direct.records]}.values()
+    text = "\n".join(r.getMessage() for r in records if not r.name.startswith("urllib3"))
     assert "/media/" in text  # the access log did record the requests, paths only
     assert _leaks(text, seen) == []
