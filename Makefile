@@ -11,7 +11,9 @@ DEV_STAMP := $(VENV)/.installed-dev
 run: install ## install the runtime and start the dashboard on the embedded sandbox
 	$(BIN)/streamlit run app.py
 
-test: install-dev ## install everything (chromium, PostgreSQL included) and run every test
+test: install-dev ## install everything (chromium, PostgreSQL included) and run every check and test
+	$(BIN)/ruff check .
+	$(BIN)/mypy aceint_core
 	bash scripts/ensure-chromium.sh
 	@url=$$(bash scripts/ensure-postgres.sh) && \
 	  ACEINT_TEST_POSTGRES_URL="$$url" $(BIN)/python -m pytest $(PYTEST_ARGS)

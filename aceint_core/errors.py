@@ -69,7 +69,10 @@ class APIStatusError(AceintError):
         return text
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(status_code={self.status_code}, code={self.code!r}, message={self.message!r})"
+        return (
+            f"{type(self).__name__}(status_code={self.status_code}, code={self.code!r}, "
+            f"message={self.message!r})"
+        )
 
 
 class AuthenticationError(APIStatusError):

@@ -44,7 +44,9 @@ class TokenStore(Protocol):
         """The current record for `key`, or None. A damaged entry is a miss, never an error."""
         ...
 
-    def compare_and_swap(self, key: str, expected_generation: int | None, record: TokenRecord) -> TokenRecord | None:
+    def compare_and_swap(
+        self, key: str, expected_generation: int | None, record: TokenRecord
+    ) -> TokenRecord | None:
         """Store `record` if the stored generation is `expected_generation` (None: nothing stored).
 
         Generations never repeat for a key, even after a delete, so a stale generation can
@@ -59,7 +61,9 @@ class TokenStore(Protocol):
         """Remove the record (only if it still has `expected_generation`, when given)."""
         ...
 
-    def refresh_lock(self, key: str, *, lease: float, timeout: float) -> contextlib.AbstractContextManager[bool]:
+    def refresh_lock(
+        self, key: str, *, lease: float, timeout: float
+    ) -> contextlib.AbstractContextManager[bool]:
         """Hold the refresh lock for `key` across threads (and processes, for shared stores).
 
         Yields True once acquired, False if `timeout` passed first. A holder that dies keeps
@@ -84,7 +88,9 @@ class MemoryTokenStore:
         with self._guard:
             return self._records.get(key)
 
-    def compare_and_swap(self, key: str, expected_generation: int | None, record: TokenRecord) -> TokenRecord | None:
+    def compare_and_swap(
+        self, key: str, expected_generation: int | None, record: TokenRecord
+    ) -> TokenRecord | None:
         with self._guard:
             current = self._records.get(key)
             current_generation = current.generation if current else None

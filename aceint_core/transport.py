@@ -178,16 +178,20 @@ class Transport:
         """One API call with retries. `route` names the call in logs (a path template, no ids)."""
         label = f"{method} {route or path}"
         attempts = self.retry.max_retries + 1
+        # A garbled 2xx body is retried only where a repeat cannot do anything twice: reads, and
+        # writes that carry an Idempotency-Key (the server replays its first answer).
+        repeatable = method == "GET" or contract.IDEMPOTENCY_HEADER in (headers or {})
         for attempt in range(1, attempts + 1):
             try:
                 return self._attempt(method, path, json=json, headers=headers, label=label)
             except (APIConnectionError, APIStatusError) as error:
                 status = getattr(error, "status_code", None)
-                retryable = isinstance(error, APIConnectionError) or (
-                    status is not None
-                    and not isinstance(error, MalformedResponseError)
-                    and is_retryable_status(status)
-                )
+                if isinstance(error, MalformedResponseError):
+                    retryable = repeatable
+                else:
+                    retryable = isinstance(error, APIConnectionError) or (
+                        status is not None and is_retryable_status(status)
+                    )
                 if not retryable or attempt == attempts:
                     raise
                 retry_after = getattr(error, "retry_after", None)

@@ -263,12 +263,42 @@ def test_nothing_listening_is_a_connection_error() -> None:
     client.close()
 
 
-def test_malformed_json_on_success_is_a_malformed_response(
+def test_malformed_json_on_a_read_is_retried(
     client: SessionClient, control: SandboxControl, session_id: str
 ) -> None:
     control.reset_stats()
     control.fail_next(GET, kind="malformed", count=1)
+    assert client.get_session(session_id).session_id == session_id
+    assert control.requests_to(GET) == 2
+
+
+def test_malformed_json_every_time_is_a_malformed_response(
+    client: SessionClient, control: SandboxControl, session_id: str
+) -> None:
+    control.reset_stats()
+    control.fail_next(GET, kind="malformed", count=3)
     with pytest.raises(MalformedResponseError) as info:
         client.get_session(session_id)
     assert isinstance(info.value, APIStatusError) and 200 <= info.value.status_code < 300
-    assert control.requests_to(GET) == 1
+    assert control.requests_to(GET) == 3
+
+
+def test_malformed_json_on_a_create_is_retried_with_the_same_key(
+    client: SessionClient, control: SandboxControl, seed_payload: dict[str, Any]
+) -> None:
+    control.reset_stats()
+    control.fail_next(CREATE, kind="malformed", count=1, phase="after")
+    created = client.create_session(seed_payload)
+    assert created.session_id == seed_payload["sessionId"]
+    assert control.requests_to(CREATE) == 2
+    assert control.stats()["sessionsCreated"] == 1
+
+
+def test_malformed_json_on_a_token_issue_is_not_retried(control: SandboxControl, sandbox_url: str) -> None:
+    control.reset_stats()
+    control.fail_next("POST /auth/token", kind="malformed", count=1)
+    client = SessionClient(base_url=sandbox_url, retry_policy=RetryPolicy(backoff_initial=0.01))
+    with pytest.raises(MalformedResponseError):
+        client.get_session(str(uuid.uuid4()))
+    assert control.requests_to("POST /auth/token") == 1
+    client.close()

@@ -126,7 +126,7 @@ def test_no_secret_or_token_piece_escapes(
         expect(InvalidRequestError, lambda: client.create_session_raw({"sessionId": "x"}))
         control.set_faults(retry_after=0, fail_next=[{"route": GET, "kind": "rate_limit", "count": 3}])
         expect(RateLimitError, lambda: client.get_session(session_id))
-        control.fail_next(GET, kind="malformed", count=1)
+        control.fail_next(GET, kind="malformed", count=3)
         expect(MalformedResponseError, lambda: client.get_session(session_id))
         control.set_faults(slow_seconds=1.0, fail_next=[{"route": GET, "kind": "slow", "count": 3}])
         expect(APITimeoutError, lambda: client.get_session(session_id))
