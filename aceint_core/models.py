@@ -89,6 +89,17 @@ def _uuid_field(value: Any, field: str) -> str:
     return value.strip().lower()
 
 
+# Fields whose values the contract enumerates (the seed README's value is among each).
+_ENUMERATED: dict[str, tuple[str, ...]] = {
+    "interview_category": contract.INTERVIEW_CATEGORIES,
+    "interview_domain": contract.INTERVIEW_DOMAINS,
+    "interview_mode": contract.INTERVIEW_MODES,
+    "experience": contract.EXPERIENCE_LEVELS,
+    "interview_difficulty": contract.INTERVIEW_DIFFICULTIES,
+    "session_status": contract.SESSION_STATUSES,
+}
+
+
 class SessionInput(BaseModel):
     """The createSession payload of the seed README, validated.
 
@@ -127,35 +138,10 @@ class SessionInput(BaseModel):
     def _uuids(cls, value: Any, info: Any) -> str:
         return _uuid_field(value, to_camel(info.field_name))
 
-    @field_validator("interview_category")
+    @field_validator(*_ENUMERATED, mode="after")
     @classmethod
-    def _category(cls, v: str) -> str:
-        return _one_of(v, contract.INTERVIEW_CATEGORIES, "interviewCategory")
-
-    @field_validator("interview_domain")
-    @classmethod
-    def _domain(cls, v: str) -> str:
-        return _one_of(v, contract.INTERVIEW_DOMAINS, "interviewDomain")
-
-    @field_validator("interview_mode")
-    @classmethod
-    def _mode(cls, v: str) -> str:
-        return _one_of(v, contract.INTERVIEW_MODES, "interviewMode")
-
-    @field_validator("experience")
-    @classmethod
-    def _experience(cls, v: str) -> str:
-        return _one_of(v, contract.EXPERIENCE_LEVELS, "experience")
-
-    @field_validator("interview_difficulty")
-    @classmethod
-    def _difficulty(cls, v: str) -> str:
-        return _one_of(v, contract.INTERVIEW_DIFFICULTIES, "interviewDifficulty")
-
-    @field_validator("session_status")
-    @classmethod
-    def _status(cls, v: str) -> str:
-        return _one_of(v, contract.SESSION_STATUSES, "sessionStatus")
+    def _known_value(cls, value: str, info: Any) -> str:
+        return _one_of(value, _ENUMERATED[info.field_name], to_camel(info.field_name))
 
     @model_validator(mode="after")
     def _topics_fit(self) -> Self:
