@@ -14,7 +14,9 @@ def render_login(authenticator: Any, *, mode: str, demo_hint: bool) -> None:
     authenticator.login(location="main", key="login", fields={"Form name": "Log in", "Login": "Log in"})
     status = st.session_state.get("authentication_status")
     if status:
-        st.rerun()  # show the pages this user may open
+        # No st.rerun() here: this run must reach the browser, where the cookie component writes
+        # the login cookie (a reload stays signed in); the component's reply reruns the app.
+        st.caption("Signed in; opening the dashboard...")
     elif status is False:
         st.error("Username or password is incorrect.")
     if demo_hint:

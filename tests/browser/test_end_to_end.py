@@ -72,6 +72,10 @@ def test_schedule_preview_run_and_review(run_streamlit, page, screenshot, tmp_pa
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("heading", name="Schedule an interview").wait_for()
     expect(page.get_by_test_id("stSidebar")).to_contain_text(base_url, timeout=20_000)
+    # The login cookie was written: a reload stays signed in.
+    assert any(c["name"] == "aceint_dashboard_auth" for c in page.context.cookies())
+    page.reload()
+    page.get_by_role("heading", name="Schedule an interview").wait_for()
 
     # Schedule the seed example (imported from its JSON file, then sent by the form).
     page.get_by_text("Import a payload (JSON)").click()

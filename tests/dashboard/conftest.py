@@ -98,7 +98,12 @@ def log_in(at: AppTest, username: str = auth.DEMO_USERNAME, password: str = auth
     inputs[0].input(username)
     inputs[1].input(password)
     next(b for b in at.button if b.label == "Log in").click()
-    return at.run()
+    at.run()
+    if at.session_state["authentication_status"]:
+        # In a browser the cookie component writes the login cookie and its reply reruns the
+        # app; AppTest runs no components, so rerun as that reply would.
+        at.run()
+    return at
 
 
 # --- reading and driving the tree -----------------------------------------------------------------
