@@ -43,13 +43,17 @@ from .transport import Transport
 
 logger = logging.getLogger("aceint")
 
-_TTL_RE = re.compile(r"(\d+)([smhd]?)")
+_TTL_RE = re.compile(r"([0-9]{1,12})([smhd]?)")
 _TTL_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 _TTL_HINT = "use whole seconds (e.g. 900) or a number with s, m, h or d (e.g. '30s', '15m', '1h', '7d')"
 
 
 def parse_ttl(value: Any) -> int:
-    """An access-token lifetime in whole seconds, from `30s`, `15m`, `1h`, `7d` or plain seconds."""
+    """An access-token lifetime in whole seconds, from `30s`, `15m`, `1h`, `7d` or plain seconds.
+
+    Bounded to constants.MIN_ACCESS_TTL..MAX_ACCESS_TTL here, so a lifetime Aceint would refuse
+    (or fail on) is a clear local error instead of a server error on the first call.
+    """
     where = f"access_ttl ({constants.ENV_ACCESS_TTL})"
     if isinstance(value, bool):
         raise ConfigurationError(f"{where} must be a duration, not {value!r}; {_TTL_HINT}")
@@ -58,14 +62,20 @@ def parse_ttl(value: Any) -> int:
     elif isinstance(value, str):
         match = _TTL_RE.fullmatch(value.strip())
         if match is None:
-            raise ConfigurationError(f"{where} {value!r} is not a duration; {_TTL_HINT}")
+            raise ConfigurationError(f"{where} {value[:40]!r} is not a duration; {_TTL_HINT}")
         seconds = int(match.group(1)) * _TTL_UNITS[match.group(2)]
     else:
         raise ConfigurationError(
             f"{where} must be a string or whole seconds, got {type(value).__name__}; {_TTL_HINT}"
         )
-    if seconds <= 0:
+    if seconds < constants.MIN_ACCESS_TTL:
         raise ConfigurationError(f"{where} must be longer than 0 seconds; got {value!r}; {_TTL_HINT}")
+    if seconds > constants.MAX_ACCESS_TTL:
+        shown = repr(value) if isinstance(value, str) else f"{seconds} seconds" if seconds < 1e15 else "more"
+        raise ConfigurationError(
+            f"{where} may be at most 7d ({constants.MAX_ACCESS_TTL} seconds, the longest Aceint grants); "
+            f"got {shown}; {_TTL_HINT}"
+        )
     return seconds
 
 

@@ -8,19 +8,28 @@ with a fresh token after a 401; a 403 is raised as is.
 
 from __future__ import annotations
 
+import json
 import logging
+import math
 import os
+import re
+import unicodedata
 import uuid
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, Self
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from pydantic import ValidationError
 
 from . import constants, contract
 from .auth import Credentials, TokenManager, parse_ttl
-from .errors import AuthenticationError, ConfigurationError, MalformedResponseError
+from .errors import (
+    AuthenticationError,
+    ConfigurationError,
+    InvalidPayloadError,
+    MalformedResponseError,
+)
 from .models import CreatedSession, SessionDetails, SessionInput, SessionRecord
 from .redaction import Redactor
 from .token_store import TokenStore
@@ -35,20 +44,141 @@ _CREDENTIAL_FIELDS = (
 )
 
 
+_USERINFO = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)?[^/?#]*@")
+
+
+def _masked(url: str) -> str:
+    """`url` with any `user:password@` replaced by `***@`, safe to put in a message."""
+    return _USERINFO.sub(lambda m: (m.group("scheme") or "") + "***@", url, count=1)
+
+
 def resolve_base_url(mode: str, base_url: str | None) -> str:
-    """The API base URL for `mode`, or `base_url` when given (it overrides any mode)."""
+    """The API base URL for `mode`, or `base_url` when given (it overrides any mode).
+
+    A given URL must be a plain http(s) URL with a host: no `user:password@` (requests would
+    send it as Basic auth instead of our bearer token, and it would show in every repr and
+    error), no query or fragment, a port in 1..65535.
+    """
     if mode not in contract.MODE_BASE_URLS:
         raise ConfigurationError(
             f"mode ({constants.ENV_MODE}) must be one of {', '.join(contract.MODES)}; got {mode!r}"
         )
     if base_url is None or base_url == "":
         return contract.MODE_BASE_URLS[mode]
-    if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
+    where = f"base_url ({constants.ENV_BASE_URL})"
+    example = f"e.g. {contract.MODE_BASE_URLS['sandbox']}"
+    if not isinstance(base_url, str):
+        raise ConfigurationError(f"{where} must be a string URL, {example}; got {type(base_url).__name__}")
+    text = base_url.strip()
+    shown = _masked(text)
+    if _USERINFO.match(text):
         raise ConfigurationError(
-            f"base_url ({constants.ENV_BASE_URL}) must start with http:// or https://, e.g. "
-            f"{contract.MODE_BASE_URLS['sandbox']}; got {base_url!r}"
+            f"{where} must not carry a user name or password ({shown}); remove the 'user:password@' "
+            "part: the SDK authenticates with your client credentials, not with the URL"
         )
-    return base_url.rstrip("/")
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:
+        raise ConfigurationError(f"{where} is not a valid URL ({exc}): {shown}; {example}") from None
+    if parts.scheme not in ("http", "https") or not text.lower().startswith(("http://", "https://")):
+        raise ConfigurationError(f"{where} must start with http:// or https://, {example}; got {shown!r}")
+    if not parts.hostname:
+        raise ConfigurationError(f"{where} has no host name: {shown!r}; {example}")
+    if port == 0:
+        raise ConfigurationError(f"{where} port must be between 1 and 65535: {shown!r}; {example}")
+    if parts.query or parts.fragment or text.endswith(("?", "#")):
+        raise ConfigurationError(
+            f"{where} must not have a query ('?...') or fragment ('#...'): {shown!r}; give only the "
+            f"scheme, host, port and path, {example}"
+        )
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
+
+
+def check_session_id(session_id: Any) -> str:
+    """The stripped session id, or InvalidPayloadError before any request.
+
+    "." and ".." would be resolved as path segments (a redirect, or a different route), and
+    "/" or control characters cannot be part of one id; so they are refused here.
+    """
+    hint = "pass the sessionId that create_session returned (e.g. 3bcd6789-c679-4ff3-bdb1-e1730f3cb46b)"
+    if not isinstance(session_id, str):
+        raise InvalidPayloadError(f"session_id must be a string; got {type(session_id).__name__}; {hint}")
+    text = session_id.strip()
+    if not text:
+        raise InvalidPayloadError(f"session_id must not be empty; {hint}")
+    if len(text) > constants.MAX_SESSION_ID_LENGTH:
+        raise InvalidPayloadError(
+            f"session_id is {len(text)} characters long; at most {constants.MAX_SESSION_ID_LENGTH} "
+            f"are accepted; {hint}"
+        )
+    if text in (".", ".."):
+        raise InvalidPayloadError(f"session_id {text!r} is a path segment, not an id; {hint}")
+    if "/" in text or "\\" in text:
+        raise InvalidPayloadError(f"session_id must not contain '/' or '\\'; got {text[:80]!r}; {hint}")
+    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in text):
+        raise InvalidPayloadError(
+            f"session_id must not contain control characters; got {text[:80]!r}; {hint}"
+        )
+    return text
+
+
+_MAX_JSON_DEPTH = 500  # far deeper than any real payload; stops the search on a cycle
+
+
+def _unsendable(value: Any) -> str | None:
+    """Where in `value` the first thing JSON cannot carry is, and why (None if nothing found)."""
+    stack: list[tuple[str, Any, int]] = [("payload", value, 0)]
+    while stack:
+        where, item, depth = stack.pop()
+        if depth > _MAX_JSON_DEPTH:
+            return f"{where} is nested more than {_MAX_JSON_DEPTH} levels deep (or refers to itself)"
+        if item is None or isinstance(item, (str, bool)):
+            continue
+        if isinstance(item, int):
+            try:
+                repr(item)
+            except ValueError:
+                return f"{where} is an integer too long to write (over 4300 digits)"
+            continue
+        if isinstance(item, float):
+            if not math.isfinite(item):
+                return f"{where} is {item!r}; JSON has no NaN or Infinity: send a number or null"
+            continue
+        if isinstance(item, dict):
+            for key in item:
+                if key is not None and not isinstance(key, (str, int, float, bool)):
+                    return f"{where} has a {type(key).__name__} key {key!r}; JSON keys are strings"
+            stack.extend((f"{where}[{k!r}]", v, depth + 1) for k, v in reversed(list(item.items())))
+            continue
+        if isinstance(item, (list, tuple)):
+            stack.extend((f"{where}[{i}]", v, depth + 1) for i, v in reversed(list(enumerate(item))))
+            continue
+        return (
+            f"{where} is a {type(item).__name__}, which JSON cannot carry; use a string, number, "
+            "true/false, null, a list or a dict"
+        )
+    return None
+
+
+def check_json_body(body: Any) -> None:
+    """Refuse, before any request, a body that cannot be written as strict JSON.
+
+    requests would fail on it inside every attempt (a connection error, retried), or the server
+    would get NaN it cannot read; here it fails once, locally, naming the value.
+    """
+    problem: str
+    try:
+        json.dumps(body, allow_nan=False)
+    except RecursionError:
+        problem = "payload is nested too deeply to write as JSON"
+    except (TypeError, ValueError) as exc:
+        problem = _unsendable(body) or f"payload cannot be written as JSON ({str(exc)[:200]})"
+    else:
+        return
+    if len(problem) > 400:  # a path through a self-referring dict
+        problem = f"{problem[:200]} … {problem[-150:]}"
+    raise InvalidPayloadError(f"create_session payload not sent: {problem}")
 
 
 class SessionClient:
@@ -200,6 +330,7 @@ class SessionClient:
 
     def _create(self, body: dict[str, Any]) -> Any:
         method, path = contract.SESSION_CREATE
+        check_json_body(body)
         key = str(uuid.uuid4())
         return self._authed(method, path, json=body, headers={contract.IDEMPOTENCY_HEADER: key})
 
@@ -238,9 +369,8 @@ class SessionClient:
 
     @staticmethod
     def _path_id(session_id: str) -> str:
-        if not isinstance(session_id, str) or not session_id.strip():
-            raise ValueError(f"session_id must be a non-empty string; got {session_id!r}")
-        return quote(session_id.strip(), safe="")
+        """`session_id` escaped for the URL path, refused locally when it could not name one session."""
+        return quote(check_session_id(session_id), safe="")
 
     @staticmethod
     def _normalise(model: type[Any], data: Any, route: tuple[str, str]) -> Any:

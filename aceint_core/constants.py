@@ -10,12 +10,19 @@ DEFAULT_ACCESS_TTL: Final = "15m"
 # Timeouts in seconds: (connect, read). Every request carries both.
 DEFAULT_CONNECT_TIMEOUT: Final = 5.0
 DEFAULT_READ_TIMEOUT: Final = 30.0
+# Longest connect or read timeout accepted (a longer wait is a hung call, not a slow one).
+MAX_TIMEOUT: Final = 600.0
+
+# Shortest and longest access-token lifetime accepted, in seconds (Aceint grants at most 7 days).
+MIN_ACCESS_TTL: Final = 1
+MAX_ACCESS_TTL: Final = 7 * 86400
 
 # Connections kept open per client; sized for ~32 threads sharing one client (the dashboard).
 HTTP_POOL_SIZE: Final = 32
 
 # Retries of connection errors, timeouts, 408, 429 and 5xx (0 turns retries off).
 DEFAULT_MAX_RETRIES: Final = 2
+MAX_RETRIES_LIMIT: Final = 10
 RETRY_BACKOFF_INITIAL: Final = 0.5
 RETRY_BACKOFF_MAX: Final = 8.0
 RETRY_JITTER: Final = 0.25
@@ -43,3 +50,6 @@ SANDBOX_HOST: Final = "127.0.0.1"
 SANDBOX_PORT: Final = 8765
 
 USER_AGENT: Final = "aceint-python"
+
+# Longest session id sent in a URL path (Aceint's ids are 36-character UUIDs).
+MAX_SESSION_ID_LENGTH: Final = 200

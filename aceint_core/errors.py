@@ -2,6 +2,7 @@
 
     AceintError
     ├── ConfigurationError          bad mode, TTL, missing credentials (also a ValueError)
+    ├── InvalidPayloadError         a payload or session id that cannot be sent (also a ValueError)
     ├── APIConnectionError          could not reach Aceint, or the connection dropped
     │   └── APITimeoutError         connect or read timeout
     └── APIStatusError              Aceint answered with an error status
@@ -26,6 +27,11 @@ class AceintError(Exception):
 
 class ConfigurationError(AceintError, ValueError):
     """The client was built with settings that cannot work; the message names the fix."""
+
+
+class InvalidPayloadError(AceintError, ValueError):
+    """A call's input cannot be sent as given (not JSON, or an unusable session id); nothing
+    was sent, and the message names the value and the fix."""
 
 
 class APIConnectionError(AceintError):

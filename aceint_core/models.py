@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Self
@@ -20,6 +21,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     SecretStr,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -143,24 +145,29 @@ class SessionInput(BaseModel):
     def _known_value(cls, value: str, info: Any) -> str:
         return _one_of(value, _ENUMERATED[info.field_name], to_camel(info.field_name))
 
-    @model_validator(mode="after")
-    def _topics_fit(self) -> Self:
-        ids = [t.id for t in self.topics]
-        if len(set(ids)) != len(ids):
-            raise ValueError("topic ids must be unique")
-        total_weight = sum(t.weightage for t in self.topics)
+    @field_validator("topics", mode="after")
+    @classmethod
+    def _topics_fit(cls, topics: list[Topic], info: ValidationInfo) -> list[Topic]:
+        # A field validator (not a model validator) so the error's loc is ("topics",) and the
+        # message names the field; `duration` is declared earlier, so it is in info.data if valid.
+        repeated = [i for i, n in Counter(t.id for t in topics).items() if n > 1]
+        if repeated:
+            shown = ", ".join(map(repr, repeated[:5]))
+            raise ValueError(f"topic ids must be unique; used more than once: {shown}")
+        total_weight = sum(t.weightage for t in topics)
         if total_weight > contract.WEIGHTAGE_TOTAL:
             raise ValueError(
                 f"topic weightages add up to {total_weight}; they may total at most "
                 f"{contract.WEIGHTAGE_TOTAL}"
             )
-        total_time = sum(t.allocated_time for t in self.topics)
-        if total_time > self.duration:
+        duration = info.data.get("duration")
+        total_time = sum(t.allocated_time for t in topics)
+        if isinstance(duration, int) and total_time > duration:
             raise ValueError(
                 f"topic allocated_time adds up to {total_time} minutes, more than the "
-                f"{self.duration}-minute duration; shorten topics or lengthen the interview"
+                f"{duration}-minute duration; shorten topics or lengthen the interview"
             )
-        return self
+        return topics
 
     def to_wire(self) -> dict[str, Any]:
         """The JSON body for the create call, with exactly the seed README's keys."""

@@ -62,15 +62,18 @@ class RetryPolicy:
         if (
             isinstance(self.max_retries, bool)
             or not isinstance(self.max_retries, int)
-            or self.max_retries < 0
+            or not 0 <= self.max_retries <= constants.MAX_RETRIES_LIMIT
         ):
             raise ConfigurationError(
-                f"max_retries must be a whole number >= 0 (0 turns retries off); got {self.max_retries!r}"
+                f"max_retries must be a whole number from 0 to {constants.MAX_RETRIES_LIMIT} "
+                f"(0 turns retries off); got {self.max_retries!r}"
             )
         for name in ("backoff_initial", "backoff_max", "retry_after_cap"):
             value = getattr(self, name)
-            if not isinstance(value, (int, float)) or value < 0:
-                raise ConfigurationError(f"{name} must be a number of seconds >= 0; got {value!r}")
+            if not isinstance(value, (int, float)) or not 0 <= value <= constants.MAX_TIMEOUT:
+                raise ConfigurationError(
+                    f"{name} must be a number of seconds from 0 to {constants.MAX_TIMEOUT:g}; got {value!r}"
+                )
         if not isinstance(self.jitter, (int, float)) or not 0 <= self.jitter < 1:
             raise ConfigurationError(f"jitter must be a fraction in [0, 1); got {self.jitter!r}")
 
@@ -106,7 +109,7 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
 
 
 def normalise_timeout(timeout: Any) -> Timeout:
-    """Accept one number (both timeouts) or a (connect, read) pair; both must be positive."""
+    """Accept one number (both timeouts) or a (connect, read) pair; each in (0, MAX_TIMEOUT] seconds."""
     if isinstance(timeout, (int, float)) and not isinstance(timeout, bool):
         pair: tuple[Any, ...] = (timeout, timeout)
     elif isinstance(timeout, (tuple, list)) and len(timeout) == 2:
@@ -117,9 +120,14 @@ def normalise_timeout(timeout: Any) -> Timeout:
             f"({constants.DEFAULT_CONNECT_TIMEOUT}, {constants.DEFAULT_READ_TIMEOUT}); got {timeout!r}"
         )
     for name, value in zip(("connect", "read"), pair, strict=True):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not 0 < value <= constants.MAX_TIMEOUT
+        ):
             raise ConfigurationError(
-                f"timeout: the {name} timeout must be a number of seconds > 0; got {value!r}"
+                f"timeout: the {name} timeout must be a number of seconds > 0 and at most "
+                f"{constants.MAX_TIMEOUT:g}; got {value!r}"
             )
     return float(pair[0]), float(pair[1])
 

@@ -194,3 +194,110 @@ def test_retry_after_header_forms() -> None:
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412480.0 - 10) == 10.0
     assert parse_retry_after("soon") is None
     assert parse_retry_after(None) is None
+
+
+# --- bounds and URL hygiene (adversarial review) -----------------------------------------------
+
+PASSWORD = "S3CR3T-zebra-quokka"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"http://u:{PASSWORD}@127.0.0.1:9/backend/api/v1",
+        f"https://{PASSWORD}@example.invalid/backend/api/v1",
+        f"u:{PASSWORD}@127.0.0.1:9/backend/api/v1",
+    ],
+)
+def test_base_url_with_a_password_is_refused_without_echoing_it(url: str) -> None:
+    for build in (
+        lambda: SessionClient(base_url=url),
+        lambda: SessionClient.from_env({constants.ENV_BASE_URL: url}),
+    ):
+        with pytest.raises(ConfigurationError) as info:
+            build()
+        message = str(info.value)
+        assert "base_url" in message and constants.ENV_BASE_URL in message
+        assert PASSWORD not in message and PASSWORD not in repr(info.value)
+        assert "user:password@" in message  # the fix: what to remove
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://[::1",
+        "http://",
+        "https:///backend/api/v1",
+        "http://127.0.0.1:99999/backend/api/v1",
+        "http://127.0.0.1:0/backend/api/v1",
+        "http://127.0.0.1:port/backend/api/v1",
+        "http://127.0.0.1:9/backend/api/v1?debug=1",
+        "http://127.0.0.1:9/backend/api/v1#top",
+        "ftp://127.0.0.1:9/backend/api/v1",
+    ],
+)
+def test_malformed_base_urls_are_configuration_errors(url: str) -> None:
+    with pytest.raises(ConfigurationError) as info:
+        SessionClient(base_url=url)
+    assert "base_url" in str(info.value) and constants.ENV_BASE_URL in str(info.value)
+    assert contract.MODE_BASE_URLS["sandbox"] in str(info.value)  # an example of a good one
+
+
+def test_base_url_is_trimmed_and_kept_otherwise() -> None:
+    client = SessionClient(base_url="  HTTP://127.0.0.1:9/backend/api/v1/  ")
+    assert client.base_url == "http://127.0.0.1:9/backend/api/v1"
+
+
+@pytest.mark.parametrize(
+    "bad", [float("inf"), float("nan"), -0.0, constants.MAX_TIMEOUT + 1, (1, float("inf")), (float("nan"), 5)]
+)
+def test_timeouts_are_bounded(bad: object) -> None:
+    with pytest.raises(ConfigurationError) as info:
+        SessionClient(timeout=bad)  # type: ignore[arg-type]
+    assert "timeout" in str(info.value) and f"{constants.MAX_TIMEOUT:g}" in str(info.value)
+    assert normalise_timeout(constants.MAX_TIMEOUT) == (constants.MAX_TIMEOUT, constants.MAX_TIMEOUT)
+
+
+@pytest.mark.parametrize("bad", [10**9, constants.MAX_RETRIES_LIMIT + 1, -1, 2.0])
+def test_max_retries_is_bounded(bad: object) -> None:
+    with pytest.raises(ConfigurationError) as info:
+        SessionClient(max_retries=bad)  # type: ignore[arg-type]
+    assert f"from 0 to {constants.MAX_RETRIES_LIMIT}" in str(info.value)
+    limit = constants.MAX_RETRIES_LIMIT
+    assert SessionClient(max_retries=limit)._transport.retry.max_retries == limit
+
+
+@pytest.mark.parametrize("bad", [float("inf"), float("nan"), -1.0, 10**9])
+def test_retry_waits_are_bounded(bad: float) -> None:
+    for name in ("backoff_initial", "backoff_max", "retry_after_cap"):
+        with pytest.raises(ConfigurationError, match=name):
+            RetryPolicy(**{name: bad})
+
+
+TOO_LONG_TTLS = [
+    10**30,
+    10**5000,
+    constants.MAX_ACCESS_TTL + 1,
+    "8d",
+    "169h",
+    "9" * 400,
+    "9" * 5000,
+    float("nan"),
+    float("inf"),
+]
+
+
+@pytest.mark.parametrize("bad", TOO_LONG_TTLS, ids=[f"ttl{i}" for i in range(len(TOO_LONG_TTLS))])
+def test_ttl_is_bounded_to_what_aceint_grants(bad: object) -> None:
+    with pytest.raises(ConfigurationError) as info:
+        parse_ttl(bad)
+    message = str(info.value)
+    assert "access_ttl" in message and constants.ENV_ACCESS_TTL in message and "'15m'" in message
+    assert len(message) < 400  # a 5000-digit value is not echoed back
+    assert parse_ttl(constants.MAX_ACCESS_TTL) == parse_ttl("7d") == constants.MAX_ACCESS_TTL
+
+
+def test_ttl_bound_matches_the_sandbox_cap() -> None:
+    from aceint_sandbox.options import MAX_ACCESS_TTL_S
+
+    assert constants.MAX_ACCESS_TTL == MAX_ACCESS_TTL_S

@@ -7,9 +7,11 @@ from typing import Any
 
 import pytest
 import requests
+from pydantic import ValidationError
 
 from aceint_core import (
     CreatedSession,
+    InvalidPayloadError,
     NotFoundError,
     SessionClient,
     SessionDetails,
@@ -90,10 +92,104 @@ def test_create_raw_passes_the_dict_through(
 
 
 def test_session_id_is_path_escaped(client: SessionClient) -> None:
-    with pytest.raises(NotFoundError):
-        client.get_session("../auth/token")
+    for session_id in ("%2e%2e", "a?b=c", "a#b", "..x", "\u202eid"):
+        with pytest.raises(NotFoundError):
+            client.get_session(session_id)
     with pytest.raises(ValueError, match="session_id"):
         client.get_session("  ")
+
+
+@pytest.mark.parametrize(
+    "session_id",
+    [".", "..", " .. ", "", "../auth/token", "a/b", "a\\b", "a\x00b", "a\nb", "\ud800", "x" * 201, None, 5],
+    ids=[
+        "dot",
+        "dotdot",
+        "spaced-dotdot",
+        "empty",
+        "walk-up",
+        "slash",
+        "backslash",
+        "nul",
+        "newline",
+        "surrogate",
+        "too-long",
+        "none",
+        "int",
+    ],
+)
+def test_ids_that_cannot_name_a_session_are_refused_before_any_request(
+    client: SessionClient, control: SandboxControl, session_id: Any
+) -> None:
+    for call in (client.get_session, client.get_session_record):
+        with pytest.raises(InvalidPayloadError, match="session_id") as info:
+            call(session_id)
+        assert isinstance(info.value, ValueError)
+        assert "sessionId that create_session returned" in str(info.value)  # the fix
+    assert sum(control.stats()["requests"].values()) == 0  # not even a token call
+
+
+NOT_JSON = {
+    "nan": ({"duration": float("nan")}, "payload['duration'] is nan"),
+    "infinity": ({"topics": [{"weightage": float("inf")}]}, "payload['topics'][0]['weightage'] is inf"),
+    "set": ({"topics": {1, 2}}, "payload['topics'] is a set"),
+    "bytes": ({"fullName": b"x"}, "payload['fullName'] is a bytes"),
+    "tuple-key": ({(1, 2): "x"}, "tuple key"),
+    "huge-int": ({"duration": 10**5000}, "payload['duration'] is an integer too long"),
+}
+
+
+@pytest.mark.parametrize("case", list(NOT_JSON))
+def test_a_payload_that_is_not_json_fails_once_locally_naming_the_value(
+    client: SessionClient, control: SandboxControl, seed_payload: dict[str, Any], case: str
+) -> None:
+    change, named = NOT_JSON[case]
+    with pytest.raises(InvalidPayloadError) as info:
+        client.create_session_raw({**seed_payload, **change})
+    assert isinstance(info.value, ValueError)
+    assert named in str(info.value)
+    assert sum(control.stats()["requests"].values()) == 0  # nothing sent, so nothing retried
+
+
+def test_a_deeply_nested_payload_fails_locally(
+    client: SessionClient, control: SandboxControl, seed_payload: dict[str, Any]
+) -> None:
+    deep: list[Any] = []
+    cursor = deep
+    for _ in range(5000):
+        cursor.append([])
+        cursor = cursor[0]
+    looped: dict[str, Any] = {}
+    looped["self"] = looped
+    for bad in (deep, looped):
+        with pytest.raises(InvalidPayloadError, match="nested|refers to itself") as info:
+            client.create_session_raw(dict(seed_payload, topics=bad))
+        assert len(str(info.value)) < 500
+    assert sum(control.stats()["requests"].values()) == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"weightage": 60}, "weightages add up to 120"),  # two topics of 60
+        ({"allocated_time": 20}, "adds up to 40 minutes, more than the 30-minute duration"),
+        ({}, "topic ids must be unique"),
+    ],
+)
+def test_cross_topic_errors_are_reported_on_topics(
+    seed_payload: dict[str, Any], change: dict[str, Any], named: str
+) -> None:
+    topic = dict(seed_payload["topics"][0], weightage=10, allocated_time=5)
+    second = dict(topic, **change)
+    if change:
+        second["id"] = topic["id"] + "-2"
+    payload = dict(seed_payload, duration=30, topics=[dict(topic, **change), second])
+    with pytest.raises(ValidationError) as info:
+        SessionInput.model_validate(payload)
+    errors = info.value.errors()
+    assert [e["loc"] for e in errors] == [("topics",)]
+    assert named in errors[0]["msg"]
+    assert "topics" in str(info.value)
 
 
 def test_context_manager_closes_the_pool(sandbox_url: str, seed_payload: dict[str, Any]) -> None:
