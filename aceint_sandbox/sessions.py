@@ -16,11 +16,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, insert, select
 
 from aceint_core import contract
 from aceint_core.models import SessionInput
@@ -32,6 +32,18 @@ from .stats import Stats
 from .store import IdempotencyRow, MediaRow, SessionRow, Store
 
 MAX_IDEMPOTENCY_KEY = 255
+
+_SESSIONS = cast(Table, SessionRow.__table__)
+_KEYS = cast(Table, IdempotencyRow.__table__)
+# Built once, so SQLAlchemy's statement cache hits on every create.
+_SEEN_KEY = select(_KEYS.c.fingerprint, _KEYS.c.status_code, _KEYS.c.response_json).where(
+    _KEYS.c.client_id == bindparam("client_id"), _KEYS.c.key == bindparam("key")
+)
+_EXISTING_SESSION = select(
+    _SESSIONS.c.session_id, _SESSIONS.c.fingerprint, _SESSIONS.c.status, _SESSIONS.c.livekit_token
+).where(_SESSIONS.c.session_id == bindparam("session_id"))
+_INSERT_SESSION = insert(_SESSIONS)
+_INSERT_KEY = insert(_KEYS)
 
 
 def canonical(value: Any) -> str:
@@ -77,14 +89,8 @@ class SessionService:
 
     # --- create / get / record ------------------------------------------------------------
 
-    def _created_body(self, row: SessionRow, origin: str) -> dict[str, Any]:
-        values = (
-            row.session_id,
-            row.status,
-            row.livekit_token,
-            livekit_url(origin),
-            iframe_url(origin, row.session_id),
-        )
+    def _created_body(self, session_id: str, status: str, livekit_token: str, origin: str) -> dict[str, Any]:
+        values = (session_id, status, livekit_token, livekit_url(origin), iframe_url(origin, session_id))
         return {contract.ENVELOPE_KEY: dict(zip(contract.CREATED_FIELDS, values, strict=True))}
 
     def create(
@@ -109,9 +115,11 @@ class SessionService:
                 ],
             )
         request_print = fingerprint(body)
-        with self.store.unit() as db:
+        # Core statements on one connection, not the ORM: this is the sandbox's hottest write,
+        # and a Session's identity map and unit-of-work flush cost more than the SQL itself.
+        with self.store.core_unit() as conn:
             if idempotency_key is not None:
-                seen = db.get(IdempotencyRow, (client_id, idempotency_key))
+                seen = conn.execute(_SEEN_KEY, {"client_id": client_id, "key": idempotency_key}).first()
                 if seen is not None:
                     if seen.fingerprint != request_print:
                         raise SandboxError(
@@ -126,9 +134,9 @@ class SessionService:
                 session = SessionInput.model_validate(body)
             except ValidationError as exc:
                 raise validation_error(exc, "session payload") from None
-            payload = session.to_wire()
-            payload_print = fingerprint(payload)
-            existing = db.get(SessionRow, session.session_id)
+            payload_json = canonical(session.to_wire())
+            payload_print = hashlib.sha256(payload_json.encode()).hexdigest()
+            existing = conn.execute(_EXISTING_SESSION, {"session_id": session.session_id}).first()
             if existing is not None:
                 if existing.fingerprint != payload_print:
                     raise SandboxError(
@@ -137,34 +145,44 @@ class SessionService:
                         f"session {session.session_id} already exists with a different payload; "
                         "send the same payload to get it back, or use a new sessionId",
                     )
-                reply = Reply(200, self._created_body(existing, origin))
+                reply = Reply(
+                    200,
+                    self._created_body(existing.session_id, existing.status, existing.livekit_token, origin),
+                )
             else:
                 now = self.clock()
-                row = SessionRow(
-                    session_id=session.session_id,
-                    client_id=client_id,
-                    payload_json=canonical(payload),
-                    fingerprint=payload_print,
-                    status="New",
-                    livekit_token="sbx_lk_" + secrets.token_urlsafe(24),
-                    created_at=now,
-                    updated_at=now,
-                    answers_json="[]",
-                    demo=demo,
+                livekit_token = "sbx_lk_" + secrets.token_urlsafe(24)
+                conn.execute(
+                    _INSERT_SESSION,
+                    {
+                        "session_id": session.session_id,
+                        "client_id": client_id,
+                        "payload_json": payload_json,
+                        "fingerprint": payload_print,
+                        "status": "New",
+                        "livekit_token": livekit_token,
+                        "created_at": now,
+                        "updated_at": now,
+                        "started_at": None,
+                        "completed_at": None,
+                        "answers_json": "[]",
+                        "transcript_json": None,
+                        "demo": demo,
+                    },
                 )
-                db.add(row)
                 self.stats.bump("sessionsCreated")
-                reply = Reply(201, self._created_body(row, origin))
+                reply = Reply(201, self._created_body(session.session_id, "New", livekit_token, origin))
             if idempotency_key is not None:
-                db.add(
-                    IdempotencyRow(
-                        client_id=client_id,
-                        key=idempotency_key,
-                        fingerprint=request_print,
-                        status_code=reply.status,
-                        response_json=canonical(reply.body),
-                        created_at=self.clock(),
-                    )
+                conn.execute(
+                    _INSERT_KEY,
+                    {
+                        "client_id": client_id,
+                        "key": idempotency_key,
+                        "fingerprint": request_print,
+                        "status_code": reply.status,
+                        "response_json": canonical(reply.body),
+                        "created_at": self.clock(),
+                    },
                 )
             return reply
 
