@@ -77,7 +77,17 @@ def sandbox(*, in_process: bool = True, **options: Any) -> Iterator[str]:
             process.terminate()
 
 
-def add_sandbox_flag(parser: argparse.ArgumentParser) -> None:
+def add_sandbox_flag(parser: argparse.ArgumentParser, *, child_by_default: bool = False) -> None:
+    """`--sandbox-process` (sandbox in a child process), or with `child_by_default` the reverse,
+    `--sandbox-in-process`; either way the parsed value is `args.sandbox_process`."""
+    if child_by_default:
+        parser.add_argument(
+            "--sandbox-in-process",
+            dest="sandbox_process",
+            action="store_false",
+            help="run the sandbox in this process (it then shares the GIL with the client being measured)",
+        )
+        return
     parser.add_argument(
         "--sandbox-process",
         action="store_true",
