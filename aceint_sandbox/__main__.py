@@ -15,7 +15,7 @@ from aceint_core import constants, contract
 from .app import create_app
 from .faults import ROUTES, FaultConfig
 from .options import CLI_DEFAULT_DB, DEFAULT_MEDIA_LINK_TTL_S, MAX_ACCESS_TTL_S, SandboxOptions
-from .server import install_access_log_filter
+from .server import HTTP_PARSER, install_access_log_filter
 
 log = logging.getLogger("aceint_sandbox")
 
@@ -90,7 +90,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     log.info("Aceint sandbox on http://%s:%s%s (store %s)", args.host, args.port, contract.API_PREFIX, store)
     log.info("accepting client %r with the api key and secret from %s", creds.client_public_id, source)
     install_access_log_filter()
-    uvicorn.run(app, host=args.host, port=args.port, proxy_headers=False, ws="none", lifespan="off")
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        http=HTTP_PARSER,
+        proxy_headers=False,
+        ws="none",
+        lifespan="off",
+    )
     sandbox.close()
     return 0
 
