@@ -13,6 +13,7 @@ from dashboard.context import page_context
 from dashboard.settings import SettingsError
 from dashboard.widgets.login import render_login
 from dashboard.widgets.sidebar import render_sidebar
+from dashboard.widgets.text import plain
 
 SIGNED_IN_STATE_PREFIXES = ("schedule.", "records.", "preview.", "sf")
 
@@ -27,7 +28,7 @@ def _demo_password_matches(password_hash: str) -> bool:
 try:
     settings = services.current_settings()
 except SettingsError as exc:
-    st.error(f"The dashboard cannot start: {exc}")
+    st.error(f"The dashboard cannot start: {plain(exc)}")
     st.stop()
 
 try:
@@ -38,14 +39,14 @@ try:
         cookie_expiry_days=settings.cookie_expiry_days,
     )
 except auth.AuthConfigError as exc:
-    st.error(f"The dashboard cannot start: {exc}")
+    st.error(f"The dashboard cannot start: {plain(exc)}")
     st.stop()
 
 reasons = auth.refusals(auth_file, settings.mode)
 if reasons:
     st.error(
         f"The dashboard refuses to start in **{settings.mode}** mode:\n\n"
-        + "\n".join(f"- {r}" for r in reasons)
+        + "\n".join(f"- {plain(r)}" for r in reasons)
     )
     st.stop()
 

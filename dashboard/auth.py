@@ -9,6 +9,7 @@ the app refuses to start. Only `build_authenticator` touches Streamlit (through 
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 import sys
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from .settings import ENV_VARS, MAX_COOKIE_EXPIRY_DAYS
 
 DEMO_USERNAME = "recruiter"
 DEMO_PASSWORD = "aceint-demo"  # noqa: S105 - documented sandbox-only password; refused in dev/prod
@@ -27,6 +30,8 @@ VIEWER_ROLE = "viewer"
 """A user whose only role is `viewer` sees Preview and Records but cannot schedule."""
 
 # Keys people copy from examples; a cookie signed with one of these can be forged by anyone.
+AUTH_FILE_VAR = ENV_VARS["auth_file"]
+
 KNOWN_DEFAULT_COOKIE_KEYS = frozenset({"", "some_key", "some_signature_key", "changeme", "secret", "key"})
 MIN_COOKIE_KEY_LENGTH = 24
 
@@ -89,13 +94,80 @@ def write_config(path: Path, config: dict[str, Any]) -> None:
 
 
 def read_config(path: Path) -> dict[str, Any]:
+    """Read and check the users file; every way it can be wrong is an AuthConfigError that names
+    the file, the entry and the fix (never a traceback on the login page)."""
+    fix = f"fix it, or point {AUTH_FILE_VAR} at the right file"
     try:
-        loaded = yaml.safe_load(path.read_text())
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        raise AuthConfigError(f"the users file {path} is a folder, not a file; {fix}") from None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise AuthConfigError(f"the users file {path} cannot be read ({reason}); {fix}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise AuthConfigError(
+            f"the users file {path} is not UTF-8 text (byte {exc.start}); save it as UTF-8"
+        ) from None
+    try:
+        loaded = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise AuthConfigError(f"the users file {path} is not valid YAML ({exc.__class__.__name__})") from None
+    except RecursionError:
+        raise AuthConfigError(f"the users file {path} is nested too deeply to be a users file") from None
     if not isinstance(loaded, dict) or not isinstance(loaded.get("credentials"), dict):
         raise AuthConfigError(f"the users file {path} needs a `credentials: usernames:` section")
+    check_config(path, loaded)
     return loaded
+
+
+def check_config(path: Path, config: dict[str, Any]) -> None:
+    """The shape streamlit-authenticator relies on, checked up front."""
+    users = config["credentials"].get("usernames")
+    if users is not None and not isinstance(users, dict):
+        raise AuthConfigError(
+            f"in {path}, `credentials: usernames:` must map each username to its entry "
+            f"(name, email, password, roles), not be a {_yaml_kind(users)}; see the README, 'Logging in'"
+        )
+    for name, entry in (users or {}).items():
+        if not isinstance(entry, dict):
+            raise AuthConfigError(
+                f"in {path}, the user `{name}` must be an entry with name, email and password "
+                f"(a bcrypt hash), not a {_yaml_kind(entry)}; add users with "
+                "`python -m dashboard.manage_users add`"
+            )
+        if not isinstance(entry.get("password"), str) or not entry["password"]:
+            raise AuthConfigError(
+                f"in {path}, the user `{name}` has no password hash; set one with "
+                "`python -m dashboard.manage_users add`"
+            )
+        roles = entry.get("roles")
+        if roles is not None and not isinstance(roles, list):
+            raise AuthConfigError(f"in {path}, the roles of `{name}` must be a list, e.g. [recruiter]")
+    cookie = config.get("cookie")
+    if cookie is None:
+        return
+    if not isinstance(cookie, dict):
+        raise AuthConfigError(f"in {path}, `cookie:` must have name, key and expiry_days entries")
+    if "expiry_days" in cookie:
+        cookie_expiry_days(cookie["expiry_days"], where=f"`cookie: expiry_days:` in {path}")
+
+
+def cookie_expiry_days(value: Any, *, where: str) -> float:
+    """A login cookie lifetime in days, within 0..MAX_COOKIE_EXPIRY_DAYS (0: no remembered login)."""
+    hint = f"use a number of days from 0 to {MAX_COOKIE_EXPIRY_DAYS:g}, e.g. 1"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise AuthConfigError(f"{where} must be a number of days, not {str(value)[:40]!r}; {hint}")
+    if not math.isfinite(value) or not 0 <= value <= MAX_COOKIE_EXPIRY_DAYS:
+        raise AuthConfigError(f"{where} is {str(value)[:20]}; {hint}")
+    return float(value)
+
+
+def _yaml_kind(value: Any) -> str:
+    return {list: "list", str: "text", int: "number", float: "number", bool: "yes/no value"}.get(
+        type(value), type(value).__name__
+    )
 
 
 def announce_demo_account(path: Path, stream: Any = None) -> None:
@@ -118,7 +190,14 @@ def prepare_auth_file(path: Path, *, mode: str, cookie_name: str, cookie_expiry_
                 f"no users file at {path}. In {mode} mode create it with your recruiters and a random "
                 "cookie key (see the README, 'Log in'), or set ACEINT_DASHBOARD_AUTH_FILE."
             )
-        write_config(path, demo_config(cookie_name, cookie_expiry_days))
+        try:
+            write_config(path, demo_config(cookie_name, cookie_expiry_days))
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise AuthConfigError(
+                f"cannot create the users file {path} ({reason}); make its folder writable or set "
+                f"{AUTH_FILE_VAR} to a writable path"
+            ) from None
         announce_demo_account(path)
         return AuthFile(path, read_config(path), created_now=True)
     return AuthFile(path, read_config(path))
@@ -176,7 +255,9 @@ def build_authenticator(auth: AuthFile) -> Any:
         copy.deepcopy(auth.config["credentials"]),
         cookie_name=str(cookie.get("name") or "aceint_dashboard_auth"),
         cookie_key=str(cookie.get("key") or secrets.token_urlsafe(32)),
-        cookie_expiry_days=float(cookie.get("expiry_days", 1.0)),
+        cookie_expiry_days=cookie_expiry_days(
+            cookie.get("expiry_days", 1.0), where=f"`cookie: expiry_days:` in {auth.path}"
+        ),
         auto_hash=False,
         login_sleep_time=0,
     )

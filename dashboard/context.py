@@ -15,6 +15,7 @@ from aceint_core import SessionClient, errors
 from . import services
 from .repository import SessionRepository
 from .settings import DashboardSettings, SettingsError
+from .widgets.text import plain
 
 
 @dataclass(frozen=True)
@@ -41,13 +42,13 @@ def page_context() -> PageContext:
         client = services.client(settings)
         repo = services.repository(settings)
     except SettingsError as exc:
-        st.error(f"A dashboard setting is wrong: {exc}")
+        st.error(f"A dashboard setting is wrong: {plain(exc)}")
         st.stop()
     except errors.ConfigurationError as exc:
-        st.error(f"The Aceint client cannot be configured: {exc}")
+        st.error(f"The Aceint client cannot be configured: {plain(exc)}")
         st.stop()
     except Exception as exc:  # noqa: BLE001 - e.g. the sandbox or the database cannot start
-        st.error(f"The dashboard could not start its services ({type(exc).__name__}: {exc}).")
+        st.error(f"The dashboard could not start its services ({type(exc).__name__}: {plain(exc)}).")
         st.stop()
     username, name = signed_in_user()
     return PageContext(settings, base_url, client, repo, username, name)

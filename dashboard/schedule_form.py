@@ -51,6 +51,16 @@ DEFAULT_DURATION = 30
 DEFAULT_TOPIC_WEIGHTAGE = 100
 DEFAULT_TOPIC_TIME = 10
 DEFAULT_KNOWLEDGE_DEPTH = 3
+MAX_IMPORT_BYTES = 1_000_000
+"""The largest payload Import accepts (a real one is a few kilobytes)."""
+MAX_IMPORT_NUMBER = 1_000_000
+"""Whole numbers beyond this cannot be a duration, weightage or time (and would not fit a widget)."""
+MAX_TOPICS = 50
+MAX_SUBTOPICS = 20
+"""Per topic."""
+MAX_CONCEPTS = 20
+"""Per subtopic. These caps keep every rerun of the form quick: each topic, subtopic and
+concept is a set of widgets drawn on every click."""
 _UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _EXAMPLE_UUID = "3bcd6789-c679-4ff3-bdb1-e1730f3cb46b"
 
@@ -267,6 +277,11 @@ def payload_json(draft: FormDraft) -> str:
 
 def parse_import(text: str | bytes) -> FormDraft:
     """Read pasted or uploaded JSON into a new draft; raises ImportProblem naming the field."""
+    size = len(text) if isinstance(text, bytes) else len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_IMPORT_BYTES:
+        raise ImportProblem(
+            "JSON", f"is {size:,} bytes, over the {MAX_IMPORT_BYTES:,}-byte limit for a session payload"
+        )
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
@@ -282,21 +297,50 @@ def parse_import(text: str | bytes) -> FormDraft:
         raise ImportProblem(
             "JSON", f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         ) from None
-    return draft_from_payload(data)
+    except RecursionError:
+        raise ImportProblem(
+            "JSON", "is nested too deeply to be a session payload (objects inside objects thousands deep)"
+        ) from None
+    except ValueError:  # an integer of thousands of digits: Python refuses to convert it
+        raise ImportProblem(
+            "JSON", "holds a number with thousands of digits, which no field of the payload accepts"
+        ) from None
+    try:
+        return draft_from_payload(data)
+    except RecursionError:
+        raise ImportProblem("JSON", "is nested too deeply to be a session payload") from None
+
 
 
 def _require(data: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
     if key not in data:
         raise ImportProblem(where + key, "is missing")
     value = data[key]
-    if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+    if kind is int:
         if isinstance(value, float) and value.is_integer():
-            return int(value)
-        raise ImportProblem(where + key, f"must be a whole number, got {json.dumps(value)}")
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ImportProblem(where + key, f"must be a whole number, got {json.dumps(value)[:60]}")
+        if abs(value) > MAX_IMPORT_NUMBER:
+            raise ImportProblem(where + key, f"is {str(value)[:20]}…, far outside any allowed value")
+        return value
     if not isinstance(value, kind):
         expected = {str: "text", list: "a list", dict: "an object"}.get(kind, str(kind))  # type: ignore[call-overload]
         raise ImportProblem(where + key, f"must be {expected}, got {json.dumps(value)[:60]}")
+    if isinstance(value, str):
+        _encodable(value, where + key)
     return value
+
+
+def _encodable(value: str, path: str) -> None:
+    """Text a page can show: a lone UTF-16 surrogate (valid in JSON's \\u escapes, not in
+    UTF-8) would make every rerun of the form fail."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ImportProblem(
+            path, "contains an invalid character (a lone UTF-16 surrogate such as \\ud800); remove it"
+        ) from None
 
 
 def _reject_unknown(data: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:
@@ -306,6 +350,17 @@ def _reject_unknown(data: dict[str, Any], allowed: tuple[str, ...], where: str) 
             where + unknown[0],
             f"is not a field of the session payload (expected one of {', '.join(allowed)})",
         )
+
+
+def _id_of(data: dict[str, Any], where: str) -> str:
+    value = str(data.get("id") or "")
+    _encodable(value, where + "id")
+    return value
+
+
+def _cap(path: str, items: list[Any], limit: int, what: str) -> None:
+    if len(items) > limit:
+        raise ImportProblem(path, f"has {len(items)} entries; the form takes at most {limit} {what}")
 
 
 def draft_from_payload(data: Any) -> FormDraft:
@@ -335,6 +390,7 @@ def draft_from_payload(data: Any) -> FormDraft:
         if name in CHOICES and fields[name] not in CHOICES[name]:
             raise ImportProblem(name, f"{json.dumps(fields[name])} is not one of {', '.join(CHOICES[name])}")
     raw_topics = _require(data, "topics", list, "")
+    _cap("topics", raw_topics, MAX_TOPICS, "topics")
     topics = []
     for i, raw in enumerate(raw_topics):
         where = f"topics[{i}]."
@@ -342,25 +398,29 @@ def draft_from_payload(data: Any) -> FormDraft:
             raise ImportProblem(f"topics[{i}]", "must be an object with id, name, weightage, ...")
         _reject_unknown(raw, contract.TOPIC_FIELDS, where)
         subtopics = []
-        for j, raw_sub in enumerate(_require(raw, "subtopics", list, where)):
+        raw_subs = _require(raw, "subtopics", list, where)
+        _cap(f"{where}subtopics", raw_subs, MAX_SUBTOPICS, "subtopics in a topic")
+        for j, raw_sub in enumerate(raw_subs):
             sub_where = f"{where}subtopics[{j}]."
             if not isinstance(raw_sub, dict):
                 raise ImportProblem(f"{where}subtopics[{j}]", "must be an object with id, name, concepts")
             _reject_unknown(raw_sub, contract.SUBTOPIC_FIELDS, sub_where)
             concepts = _require(raw_sub, "concepts", list, sub_where)
+            _cap(f"{sub_where}concepts", concepts, MAX_CONCEPTS, "concepts in a subtopic")
             for k, concept in enumerate(concepts):
                 if not isinstance(concept, str):
                     raise ImportProblem(f"{sub_where}concepts[{k}]", "must be text")
+                _encodable(concept, f"{sub_where}concepts[{k}]")
             subtopics.append(
                 SubtopicDraft(
-                    id=str(raw_sub.get("id") or ""),
+                    id=_id_of(raw_sub, sub_where),
                     name=_require(raw_sub, "name", str, sub_where),
                     concepts=list(concepts),
                 )
             )
         topics.append(
             TopicDraft(
-                id=str(raw.get("id") or ""),
+                id=_id_of(raw, where),
                 name=_require(raw, "name", str, where),
                 weightage=_require(raw, "weightage", int, where),
                 allocated_time=_require(raw, "allocated_time", int, where),
@@ -415,6 +475,8 @@ def validate(draft: FormDraft) -> Validation:
 def _validate_topics(draft: FormDraft, result: Validation, duration: int | None) -> None:
     w_low, w_high = contract.WEIGHTAGE
     d_low, d_high = contract.KNOWLEDGE_DEPTH
+    if len(draft.topics) > MAX_TOPICS:
+        result.add("topics", f"{len(draft.topics)} topics; an interview takes at most {MAX_TOPICS}.")
     seen_topic_ids: set[str] = set()
     for i, topic in enumerate(draft.topics):
         p = f"topics[{i}]"
@@ -434,6 +496,10 @@ def _validate_topics(draft: FormDraft, result: Validation, duration: int | None)
             )
         if not topic.subtopics:
             result.add(f"{p}.subtopics", f"{label} needs at least one subtopic.")
+        elif len(topic.subtopics) > MAX_SUBTOPICS:
+            result.add(
+                f"{p}.subtopics", f"{label} has {len(topic.subtopics)} subtopics; at most {MAX_SUBTOPICS}."
+            )
         seen_sub_ids: set[str] = set()
         for j, sub in enumerate(topic.subtopics):
             sp = f"{p}.subtopics[{j}]"
@@ -447,6 +513,10 @@ def _validate_topics(draft: FormDraft, result: Validation, duration: int | None)
             seen_sub_ids.add(sub.id.strip())
             if not sub.concepts:
                 result.add(f"{sp}.concepts", f"{sl} needs at least one concept (one per line).")
+            elif len(sub.concepts) > MAX_CONCEPTS:
+                result.add(
+                    f"{sp}.concepts", f"{sl} has {len(sub.concepts)} concepts; at most {MAX_CONCEPTS}."
+                )
             elif len({c.casefold() for c in sub.concepts}) != len(sub.concepts):
                 result.add(f"{sp}.concepts", f"{sl}: a concept is listed twice; keep each once.")
 

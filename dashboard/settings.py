@@ -9,9 +9,11 @@ secrets file so a deployment or a test can override one value without editing fi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
@@ -24,6 +26,8 @@ DEFAULT_AUTH_FILE = ".streamlit/auth.yaml"
 DEFAULT_SANDBOX_DB = "var/sandbox.db"
 DEFAULT_COOKIE_NAME = "aceint_dashboard_auth"
 DEFAULT_COOKIE_EXPIRY_DAYS = 1.0
+MAX_COOKIE_EXPIRY_DAYS = 365.0
+"""The longest a login cookie may keep someone signed in."""
 ROOT_DIR = Path(__file__).resolve().parents[1]
 """The repository root (where app.py and .streamlit/ live)."""
 SECRETS_TABLE = "aceint"
@@ -67,7 +71,10 @@ class DashboardSettings(BaseModel):
     database_url: str = DEFAULT_DATABASE_URL
     auth_file: Path = Path(DEFAULT_AUTH_FILE)
     cookie_name: str = DEFAULT_COOKIE_NAME
-    cookie_expiry_days: float = Field(default=DEFAULT_COOKIE_EXPIRY_DAYS, ge=0)
+    cookie_expiry_days: float = Field(
+        default=DEFAULT_COOKIE_EXPIRY_DAYS, ge=0, le=MAX_COOKIE_EXPIRY_DAYS, allow_inf_nan=False
+    )
+    """Days a login stays remembered in the browser; 0: not remembered (the cookie expires at once)."""
     token_store_url: str | None = None
     """Where the SDK keeps access tokens (shared stores); unset means in memory per process."""
     sandbox_db: Path = Path(DEFAULT_SANDBOX_DB)
@@ -91,6 +98,17 @@ class DashboardSettings(BaseModel):
     @classmethod
     def _blank_secret_is_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("base_url")
+    @classmethod
+    def _no_credentials_in_url(cls, value: str | None) -> str | None:
+        if value is not None and has_userinfo(value):
+            raise ValueError(
+                "must not contain a user name or password (`user:password@`); remove that part, "
+                "the dashboard signs in with the client credentials (ACEINT_CLIENT_PUBLIC_ID, "
+                "ACEINT_API_KEY, ACEINT_API_SECRET)"
+            )
+        return value
 
     @property
     def is_sandbox(self) -> bool:
@@ -125,6 +143,22 @@ class DashboardSettings(BaseModel):
         )
 
 
+def has_userinfo(url: str) -> bool:
+    """True when `url` carries `user[:password]@` before its host."""
+    authority = re.split(r"[/?#]", url.strip().split("//", 1)[-1], maxsplit=1)[0]
+    return "@" in authority
+
+
+def display_url(url: str) -> str:
+    """`url` as safe to show on a page: no `user:password@`, no query, no fragment."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return "(an invalid URL)"
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
 def load_settings(
     secrets: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None
 ) -> DashboardSettings:
@@ -148,5 +182,5 @@ def load_settings(
         for err in exc.errors():
             name = str(err["loc"][0]) if err["loc"] else "settings"
             where = f"{ENV_VARS.get(name, name)} or `{name}` in [{SECRETS_TABLE}] of secrets.toml"
-            problems.append(f"{name}: {err['msg']} (set {where})")
+            problems.append(f"{name}: {err['msg'].removeprefix('Value error, ')} (set {where})")
         raise SettingsError("; ".join(problems)) from None

@@ -13,6 +13,8 @@ import streamlit as st
 
 from dashboard import schedule_form
 
+from .text import plain
+
 DRAFT_KEY = "schedule.draft"
 GEN_KEY = "schedule.generation"
 
@@ -56,13 +58,13 @@ class Messages:
         for path, messages in validation.errors.items():
             if path in self.slots:
                 for message in messages:
-                    self.slots[path].error(message)
+                    self.slots[path].error(plain(message))
             else:
                 orphans.extend(f"{path}: {m}" for m in messages)
         for path, messages in validation.warnings.items():
             target = self.slots.get(path)
             for message in messages:
-                (target or st).warning(message)
+                (target or st).warning(plain(message))
         return orphans
 
 

@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import schedule_form
 
 from .form_state import replace_draft
+from .text import plain
 
 IMPORT_MESSAGE_KEY = "schedule.import_message"
 IMPORTED_FILE_KEY = "schedule.imported_file"
@@ -20,7 +21,7 @@ def _import(text: str | bytes, source: str) -> None:
     except schedule_form.ImportProblem as problem:
         st.session_state[IMPORT_MESSAGE_KEY] = (
             "error",
-            f"Import refused ({source}) — {problem.field}: {problem.message}. "
+            f"Import refused ({plain(source)}) — {plain(problem.field)}: {plain(problem.message)}. "
             "Nothing in the form was changed.",
         )
         return
@@ -30,16 +31,21 @@ def _import(text: str | bytes, source: str) -> None:
     if issues.errors:
         st.session_state[IMPORT_MESSAGE_KEY] = (
             "warning",
-            f"Imported from {source}; {len(issues.errors)} field(s) need attention (see the messages "
+            f"Imported from {plain(source)}; {len(issues.errors)} field(s) need attention (see the messages "
             "beside them).",
         )
     else:
-        st.session_state[IMPORT_MESSAGE_KEY] = ("success", f"Imported from {source}.")
+        st.session_state[IMPORT_MESSAGE_KEY] = ("success", f"Imported from {plain(source)}.")
 
 
 def render_import() -> None:
     """Upload or paste a payload. Runs before the form is drawn, so an import shows at once."""
     with st.expander("Import a payload (JSON)", expanded=False):
+        st.caption(
+            f"Up to {schedule_form.MAX_IMPORT_BYTES // 1_000_000} MB, with at most "
+            f"{schedule_form.MAX_TOPICS} topics, {schedule_form.MAX_SUBTOPICS} subtopics per topic and "
+            f"{schedule_form.MAX_CONCEPTS} concepts per subtopic."
+        )
         uploaded = st.file_uploader("Upload a .json payload", type=["json"], key="schedule.upload")
         if uploaded is not None and st.session_state.get(IMPORTED_FILE_KEY) != uploaded.file_id:
             st.session_state[IMPORTED_FILE_KEY] = uploaded.file_id

@@ -14,6 +14,7 @@ from dashboard import schedule_form
 from dashboard.schedule_form import FormDraft
 
 from .form_state import Messages, bind, fill_when_blank, key
+from .text import plain
 
 
 def _topic_fields(draft: FormDraft, i: int, messages: Messages) -> None:
@@ -80,6 +81,7 @@ def _subtopic(draft: FormDraft, i: int, j: int, messages: Messages) -> None:
         messages.slot(f"{sp}.id")
     text = st.text_area(
         "Concepts (one per line)",
+        help=f"At most {schedule_form.MAX_CONCEPTS} concepts per subtopic",
         key=bind(key("s", sub.uid, "concepts"), schedule_form.concepts_to_text(sub.concepts)),
         height=90,
     )
@@ -123,12 +125,14 @@ def render_topic_builder(draft: FormDraft, messages: Messages, generated: list[s
             else:
                 bind(key("t", topic.uid, "id"), topic.id, force=True)
     st.subheader("Topics")
+    st.caption(
+        f"At most {schedule_form.MAX_TOPICS} topics, {schedule_form.MAX_SUBTOPICS} subtopics per topic and "
+        f"{schedule_form.MAX_CONCEPTS} concepts per subtopic."
+    )
     messages.slot("topics")
     for i, topic in enumerate(draft.topics):
-        title = (
-            f"Topic {i + 1}: {topic.name or '(unnamed)'} — weightage {topic.weightage}, "
-            f"{topic.allocated_time} min"
-        )
+        name = plain(topic.name) if topic.name else "(unnamed)"
+        title = f"Topic {i + 1}: {name} — weightage {topic.weightage}, {topic.allocated_time} min"
         with st.expander(title, expanded=True):
             _topic_fields(draft, i, messages)
             for j in range(len(topic.subtopics)):
@@ -138,6 +142,8 @@ def render_topic_builder(draft: FormDraft, messages: Messages, generated: list[s
             b1.button(
                 "Add subtopic",
                 key=key("t", topic.uid, "add_sub"),
+                disabled=len(topic.subtopics) >= schedule_form.MAX_SUBTOPICS,
+                help=f"At most {schedule_form.MAX_SUBTOPICS} subtopics per topic",
                 on_click=schedule_form.add_subtopic,
                 args=(draft, topic.uid),
             )
@@ -161,7 +167,14 @@ def render_topic_builder(draft: FormDraft, messages: Messages, generated: list[s
                 on_click=schedule_form.remove_topic,
                 args=(draft, topic.uid),
             )
-    st.button("Add topic", key=key("add_topic"), on_click=schedule_form.add_topic, args=(draft,))
+    st.button(
+        "Add topic",
+        key=key("add_topic"),
+        on_click=schedule_form.add_topic,
+        args=(draft,),
+        disabled=len(draft.topics) >= schedule_form.MAX_TOPICS,
+        help=f"At most {schedule_form.MAX_TOPICS} topics",
+    )
     st.markdown("**Totals**")
     weight = sum(t.weightage for t in draft.topics)
     minutes = sum(t.allocated_time for t in draft.topics)

@@ -8,6 +8,7 @@ are never read or written.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,6 +126,15 @@ def flatten(at: AppTest) -> list:
     return out
 
 
+_MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of a markdown string: backslash escapes undone (the pages escape
+    user-supplied text, see dashboard.widgets.text.plain)."""
+    return _MARKDOWN_ESCAPE.sub(r"\1", markdown)
+
+
 def page_text(at: AppTest) -> str:
     """All visible text of the main area, for 'does the page say X' checks."""
     parts = []
@@ -133,6 +143,7 @@ def page_text(at: AppTest) -> str:
             value = getattr(el, attr, None)
             if isinstance(value, str):
                 parts.append(value)
+                parts.append(shown(value))
         proto = getattr(el, "proto", None)
         for attr in ("body", "src", "srcdoc", "text"):
             value = getattr(proto, attr, None)
@@ -155,7 +166,7 @@ def messages_after(at: AppTest, label: str, index: int = 0) -> list[str]:
     found = []
     for el in elements[positions[index] + 1 :]:
         if getattr(el, "type", None) in ("error", "warning", "alert"):
-            found.append(el.value)
+            found.append(shown(el.value))
             continue
         break
     return found

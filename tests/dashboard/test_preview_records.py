@@ -11,7 +11,7 @@ from aceint_core import SessionClient
 from aceint_core.transcripts import parse_transcript
 from dashboard.embedded_sandbox import server_root
 
-from .conftest import click, flatten, import_payload, log_in, page_text, widget
+from .conftest import click, flatten, import_payload, log_in, page_text, shown, widget
 
 
 def _schedule(at, payload: dict) -> None:
@@ -98,7 +98,7 @@ def test_attach_transcript_file_for_an_interview_recorded_elsewhere(dashboard_en
     uploader.set_value(("notes.txt", b"\x00\x01 not a transcript \x02", "text/plain"))
     app.run()
     click(app, "Save attached transcript")
-    assert any("notes.txt is not a transcript" in e.value for e in app.error)
+    assert any("notes.txt is not a transcript" in shown(e.value) for e in app.error)
     assert dashboard_env.repository().attached_transcript(seed_payload["sessionId"]) is None
 
     vtt = (
