@@ -7,6 +7,7 @@ import contextlib
 import json
 import multiprocessing
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,12 +45,27 @@ def set_faults(base_url: str, **faults: Any) -> None:
     requests.put(sandbox_root(base_url) + "/sandbox/faults", json=faults, timeout=10).raise_for_status()
 
 
+_CHILDREN: dict[str, Any] = {}
+"""base URL -> the pipe to the child process serving it (sandbox(in_process=False))."""
+
+
 def _serve_in_child(options: dict[str, Any], conn: Any) -> None:
     from aceint_sandbox.server import running_sandbox
 
     with running_sandbox(**options) as base_url:
         conn.send(base_url)
-        conn.recv()  # block until the parent says stop
+        while conn.recv() != "stop":  # any other message asks for this process's CPU seconds
+            conn.send(time.process_time())
+
+
+def sandbox_cpu_seconds(base_url: str) -> float | None:
+    """CPU seconds the sandbox's child process has used so far (all its threads); None when the
+    sandbox runs in this process, where its CPU cannot be told apart from the client's."""
+    conn = _CHILDREN.get(base_url)
+    if conn is None:
+        return None
+    conn.send("cpu")
+    return float(conn.recv())
 
 
 @contextlib.contextmanager
@@ -69,8 +85,11 @@ def sandbox(*, in_process: bool = True, **options: Any) -> Iterator[str]:
     try:
         if not parent.poll(20):
             raise RuntimeError("the sandbox child process did not start within 20 s")
-        yield parent.recv()
+        base_url = parent.recv()
+        _CHILDREN[base_url] = parent
+        yield base_url
     finally:
+        _CHILDREN.pop(locals().get("base_url", ""), None)
         parent.send("stop")
         process.join(5)
         if process.is_alive():

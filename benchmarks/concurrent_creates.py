@@ -20,7 +20,15 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from _common import add_sandbox_flag, fresh_payload, reset_stats, sandbox, set_faults, stats
+from _common import (
+    add_sandbox_flag,
+    fresh_payload,
+    reset_stats,
+    sandbox,
+    sandbox_cpu_seconds,
+    set_faults,
+    stats,
+)
 
 from aceint_core import CreatedSession, SessionClient
 
@@ -39,6 +47,7 @@ def main() -> int:
     ideal = CALLS * LATENCY_S / WORKERS
 
     where = "a child process" if args.sandbox_process else "this process"
+    load_before = os.getloadavg()[0]
     with sandbox(in_process=not args.sandbox_process, faults={"latency_ms": LATENCY_S * 1000}) as base_url:
         with SessionClient(base_url=base_url) as client:
             client.create_session(fresh_payload())  # token issued and a connection opened, off the clock
@@ -53,10 +62,13 @@ def main() -> int:
                 finally:
                     client_cpu.append(time.thread_time() - cpu)
 
+            cpu_before = sandbox_cpu_seconds(base_url)
             started = time.perf_counter()
             with ThreadPoolExecutor(max_workers=WORKERS) as pool:
                 created = list(pool.map(create, payloads))
             concurrent = time.perf_counter() - started
+            cpu_after = sandbox_cpu_seconds(base_url)
+            sandbox_cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
             counts = stats(base_url)
 
             # The sandbox's own ceiling: the same creates with the latency fault off.
@@ -78,7 +90,7 @@ def main() -> int:
     ratio = concurrent / ideal
     print(
         f"{CALLS} create_session calls, {WORKERS} workers, {LATENCY_S * 1000:.0f} ms sandbox latency, "
-        f"sandbox in {where}, load average {os.getloadavg()[0]:.1f}"
+        f"sandbox in {where}, load average {load_before:.1f} before / {os.getloadavg()[0]:.1f} after"
     )
     print(f"  concurrent:          {concurrent:6.2f} s  ({CALLS / concurrent:.0f} creates/s)")
     print(f"  ideal 500*0.05/16:   {ideal:6.2f} s")
@@ -96,6 +108,13 @@ def main() -> int:
         f"  SDK CPU per create:  {sum(client_cpu) / CALLS * 1000:6.2f} ms  (client threads only; "
         f"wall time per call per worker: {concurrent / CALLS * WORKERS * 1000:.1f} ms)"
     )
+    if sandbox_cpu is not None:
+        per_create = (sum(client_cpu) + sandbox_cpu) / CALLS * 1000
+        print(
+            f"  sandbox CPU/create:  {sandbox_cpu / CALLS * 1000:6.2f} ms  (its whole process; client + "
+            f"sandbox {per_create:.2f} ms of the {2 * 1000 * ideal * GOAL / CALLS:.1f} ms two cores have "
+            "per create at the goal)"
+        )
     print(
         f"  sessions created:    {counts['sessionsCreated']} (distinct ids returned: {distinct}); "
         f"token-endpoint calls during the run: {counts['tokensIssued'] + counts['tokensRefreshed']}"
