@@ -276,6 +276,15 @@ class SessionRepository:
             row.uploaded_by = uploaded_by
             row.uploaded_at = _now()
 
+    def remove_attached_transcript(self, session_id: str) -> bool:
+        """Forget a session's attached transcript; True if there was one."""
+        with self._sessions.begin() as db:
+            row = db.get(AttachedTranscriptRow, session_id)
+            if row is None:
+                return False
+            db.delete(row)
+            return True
+
     def attached_transcript(self, session_id: str) -> AttachedTranscript | None:
         with self._sessions() as db:
             row = db.get(AttachedTranscriptRow, session_id)

@@ -7,8 +7,11 @@ import streamlit as st
 from aceint_core import contract
 from aceint_core.transcripts import TranscriptFormatError, parse_transcript
 from dashboard import records
+from dashboard.attachments import showable
 from dashboard.context import page_context
 from dashboard.csv_export import records_to_csv
+from dashboard.widgets.attached_transcript import render_attached_transcript
+from dashboard.widgets.text import plain
 from dashboard.widgets.transcript_viewer import render_transcript_viewer
 
 ALL = "All statuses"
@@ -29,7 +32,7 @@ if c3.button("Refresh statuses", key="records.refresh"):
         st.session_state.pop(RECORD_CACHE, None)
     st.toast(f"Statuses refreshed: {report.updated} changed, {report.unchanged} unchanged.")
     for session_id, problem in report.problems.items():
-        st.warning(f"{session_id}: {problem}")
+        st.warning(f"{plain(session_id)}: {plain(problem)}")
 
 rows = ctx.repo.sessions(search=search, status=None if status == ALL else status)
 frame = records.table(rows)
@@ -55,53 +58,38 @@ row = next(r for r in rows if r.session_id == chosen)
 if row.status not in records.FINAL_STATUSES and records.refresh_statuses(ctx.client, ctx.repo, [row]).updated:
     row = ctx.repo.get(row.session_id) or row  # the open session's status is always current
 
-st.subheader(f"{row.full_name} — {row.job_role}")
-st.caption(f"Session {row.session_id} · scheduled by {row.created_by} · status {row.status}")
+st.subheader(f"{plain(row.full_name)} — {plain(row.job_role)}")
+st.caption(
+    f"Session {plain(row.session_id)} · scheduled by {plain(row.created_by)} · status {plain(row.status)}"
+)
 lookup = records.fetch_record_cached(
     ctx.client, row.session_id, st.session_state.setdefault(RECORD_CACHE, {})
 )
 if lookup.problem:
-    st.error(f"Could not load the record. {lookup.problem}")
+    st.error(f"Could not load the record. {plain(lookup.problem)}")
 elif lookup.not_completed:
     st.info("This interview is not completed yet: there is no record, transcript or recording so far.")
 elif lookup.record is not None:
     record = lookup.record
-    m1, m2 = st.columns(2)
-    m1.metric("Category", record.category or "—")
-    m2.metric("Sub-category", record.sub_category or "—")
     try:
-        transcript = parse_transcript(record.transcript)
-    except TranscriptFormatError as exc:
-        st.error(f"The record's transcript could not be read: {exc}")
-    else:
+        m1, m2 = st.columns(2)
+        m1.metric("Category", record.category or "—")
+        m2.metric("Sub-category", record.sub_category or "—")
+        transcript = showable(parse_transcript(record.transcript))
         render_transcript_viewer(
             transcript,
             audio_url=record.audio_link,
             video_url=record.video_link,
             key=f"record-{row.session_id}",
         )
+    except TranscriptFormatError as exc:
+        st.error(f"The record's transcript could not be read: {plain(exc)}")
+    except Exception as exc:  # noqa: BLE001 - one record that cannot be shown must not break the page
+        st.error(
+            f"The record of this interview could not be shown ({type(exc).__name__}); the rest of "
+            "the page still works, and it is fetched again on the next click."
+        )
+        st.session_state.get(RECORD_CACHE, {}).pop(row.session_id, None)
 
 st.divider()
-st.subheader("Attached transcript")
-attached = ctx.repo.attached_transcript(row.session_id)
-if attached is not None:
-    st.caption(f"{attached.filename}, uploaded by {attached.uploaded_by}")
-    try:
-        render_transcript_viewer(parse_transcript(attached.text), key=f"attached-{row.session_id}")
-    except TranscriptFormatError as exc:
-        st.error(f"The attached transcript could not be read: {exc}")
-upload = st.file_uploader(
-    "Attach transcript file (for an interview recorded elsewhere)",
-    type=["json", "vtt", "srt", "txt", "csv"],
-    key=f"records.attach.{row.session_id}",
-)
-if upload is not None and st.button("Save attached transcript", key=f"records.attach_save.{row.session_id}"):
-    text = upload.getvalue().decode("utf-8", errors="replace")
-    try:
-        parsed = parse_transcript(text)
-    except TranscriptFormatError as exc:
-        st.error(f"{upload.name} is not a transcript this dashboard can read: {exc}")
-    else:
-        ctx.repo.attach_transcript(row.session_id, filename=upload.name, text=text, uploaded_by=ctx.username)
-        st.success(f"Attached {upload.name} ({len(parsed.turns)} turns).")
-        st.rerun()
+render_attached_transcript(ctx.repo, row, username=ctx.username)
