@@ -56,3 +56,18 @@ def describe_unconfirmed(exc: BaseException) -> str:
         "It is kept in Records as “Unconfirmed”; press Refresh statuses there to confirm it. "
         "Refresh sends it again if Aceint never got it, and it cannot be created twice."
     )
+
+
+def describe_not_sent(exc: BaseException) -> str:
+    """For a create that was never sent because signing in to Aceint failed."""
+    cause = getattr(exc, "cause", exc)
+    if isinstance(cause, errors.AuthenticationError):
+        reason = describe(cause)
+    elif isinstance(cause, errors.APIConnectionError):
+        reason = f"Could not reach Aceint to sign in ({cause.message})."
+    else:
+        reason = f"Signing in to Aceint failed. {describe(cause)}"
+    return (
+        f"{reason} Nothing was sent and nothing was created; the form is kept as it is, so "
+        "press Schedule interview again once Aceint can be reached."
+    )

@@ -46,16 +46,36 @@ an attempt Aceint did process is answered as a success (same sessionId and Idemp
 so one of these at the end of the retries means the request was not taken."""
 
 
+class NotSent(errors.AceintError):
+    """The create was never sent: getting an access token failed first. Nothing can have been
+    created, so no row is kept; `cause` is the SDK's error (also the `__cause__`)."""
+
+    def __init__(self, cause: errors.AceintError) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+def sign_in(client: SessionClient) -> None:
+    """Get (or reuse) the access token before the create, so a failure to reach the token route
+    is known to have sent nothing. Inside create_session a token failure is ambiguous: it can
+    follow a 401 on a create attempt whose earlier, lost attempt Aceint may have processed."""
+    try:
+        client.tokens.token()
+    except errors.AceintError as exc:
+        raise NotSent(exc) from exc
+
+
 def schedule(
     client: SessionClient, repo: SessionRepository, session: SessionInput, *, scheduled_by: str
 ) -> ScheduledSession:
-    """Create the session and keep its row; raises the SDK's typed errors.
+    """Create the session and keep its row; raises NotSent or the SDK's typed errors.
 
     After an error, `repo.get(session.session_id)` tells the caller what is known: no row (or
-    the earlier row, unchanged) when Aceint refused it, a row with status `UNCONFIRMED` when the
-    outcome is unknown.
+    the earlier row, unchanged) when the create was not sent or Aceint refused it, a row with
+    status `UNCONFIRMED` when the outcome is unknown.
     """
     session_id = session.session_id
+    sign_in(client)  # before any row is written: NotSent leaves the repository as it was
     previous = repo.get(session_id)
     if previous is not None and previous.status not in LOCAL_STATUSES:
         # Aceint already has this id, so sending it again cannot create anything new: the row

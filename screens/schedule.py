@@ -6,11 +6,12 @@ import streamlit as st
 
 from aceint_core import errors
 from dashboard import schedule_form, scheduling
-from dashboard.api_errors import describe, describe_unconfirmed
+from dashboard.api_errors import describe, describe_not_sent, describe_unconfirmed
 from dashboard.context import page_context
 from dashboard.widgets import form_state
 from dashboard.widgets.payload_io import render_import, render_preview_and_export
 from dashboard.widgets.session_fields import render_session_fields
+from dashboard.widgets.text import plain
 from dashboard.widgets.topic_builder import render_topic_builder
 
 LAST_KEY = "schedule.last_created"
@@ -31,7 +32,7 @@ with form_col:
     validation = schedule_form.validate(draft)
     orphans = messages.fill(validation)
     for text in orphans:
-        st.error(text)
+        st.error(plain(text))
     st.divider()
     if st.button("Schedule interview", type="primary", disabled=not validation.ok, key="schedule.submit"):
         assert validation.session_input is not None
@@ -39,12 +40,14 @@ with form_col:
             row = scheduling.schedule(
                 ctx.client, ctx.repo, validation.session_input, scheduled_by=ctx.username
             )
+        except scheduling.NotSent as exc:
+            st.error(f"The interview was not scheduled. {plain(describe_not_sent(exc))}")
         except errors.AceintError as exc:
             kept = ctx.repo.get(validation.session_input.session_id)
             if kept is not None and kept.status == scheduling.UNCONFIRMED:
-                st.warning(describe_unconfirmed(exc))
+                st.warning(plain(describe_unconfirmed(exc)))
             else:
-                st.error(f"The interview was not scheduled. {describe(exc)}")
+                st.error(f"The interview was not scheduled. {plain(describe(exc))}")
         else:
             st.session_state[LAST_KEY] = (row.session_id, row.full_name, row.iframe_url)
     if not validation.ok:
@@ -52,7 +55,7 @@ with form_col:
     last = st.session_state.get(LAST_KEY)
     if last:
         session_id, name, iframe_url = last
-        st.success(f"Scheduled the interview for {name}.")
+        st.success(f"Scheduled the interview for {plain(name)}.")
         st.markdown("Session ID")
         st.code(session_id, language=None)
         st.markdown("Candidate link")

@@ -17,7 +17,7 @@ from dashboard import records, scheduling
 from dashboard.repository import SessionRepository
 from tests.core.sandbox_control import SandboxControl
 
-from .conftest import click, import_payload, log_in
+from .conftest import click, import_payload, log_in, shown, widget
 
 CREATE = "POST /sessions"
 GET = "GET /sessions/{session_id}"
@@ -87,14 +87,23 @@ def test_lost_answer_after_aceint_created_it_is_kept_then_confirmed(
     assert control.stats()["sessionsCreated"] == 1, "confirming it made no second session"
 
 
-def test_malformed_answer_after_the_create_is_unconfirmed_not_retried(client, repo, control, seed_payload):
-    # A garbled 2xx is not retried by the SDK, so one fault is enough to leave the outcome unknown.
+def test_malformed_answer_after_the_create_is_retried_then_unconfirmed(client, repo, control, seed_payload):
+    # A garbled 2xx to a create is retried by the SDK (the Idempotency-Key makes a repeat safe):
+    # one garbled answer is absorbed, and the sandbox still holds exactly one session.
     control.fail_next(CREATE, kind="malformed", phase="after")
+    row = scheduling.schedule(client, repo, SessionInput.model_validate(seed_payload), scheduled_by="alice")
+    assert row.status == "New" and set(_sandbox_ids(control)) == {seed_payload["sessionId"]}
+    assert control.stats()["sessionsCreated"] == 1
+
+    # Every attempt garbled: the outcome is unknown, so the row is kept Unconfirmed, then settled.
+    other = dict(seed_payload, sessionId=OTHER_ID)
+    control.fail_next(CREATE, kind="malformed", count=ATTEMPTS, phase="after")
     with pytest.raises(errors.MalformedResponseError):
-        scheduling.schedule(client, repo, SessionInput.model_validate(seed_payload), scheduled_by="alice")
-    assert repo.get(seed_payload["sessionId"]).status == scheduling.UNCONFIRMED
+        scheduling.schedule(client, repo, SessionInput.model_validate(other), scheduled_by="alice")
+    assert repo.get(OTHER_ID).status == scheduling.UNCONFIRMED
     records.refresh_statuses(client, repo, repo.sessions())
-    assert repo.get(seed_payload["sessionId"]).status == "New"
+    assert repo.get(OTHER_ID).status == "New"
+    assert control.stats()["sessionsCreated"] == 2
 
 
 def test_create_that_never_reached_aceint_is_sent_again_by_refresh(client, repo, control, seed_payload):
@@ -213,4 +222,55 @@ def test_schedule_page_says_unconfirmed_and_refresh_confirms_it(dashboard_env, a
     assert row.status == "New"
     assert row.iframe_url == _sandbox_ids(control)[sid]["iframeUrl"]
     assert control.stats()["sessionsCreated"] == 1
+    control.close()
+
+
+TOKEN = "POST /auth/token"
+
+
+@pytest.mark.parametrize(
+    ("fault", "expected"),
+    [({"kind": "drop"}, errors.APIConnectionError), ({"kind": "status", "status": 503}, errors.ServerError)],
+)
+def test_sign_in_failure_sends_nothing_and_keeps_no_row(client, repo, control, seed_payload, fault, expected):
+    control.fail_next(TOKEN, count=ATTEMPTS, **fault)
+    with pytest.raises(scheduling.NotSent) as caught:
+        scheduling.schedule(client, repo, SessionInput.model_validate(seed_payload), scheduled_by="alice")
+    assert isinstance(caught.value.cause, expected)
+    assert repo.get(seed_payload["sessionId"]) is None, "nothing was sent, so nothing is kept"
+    assert control.requests_to(CREATE) == 0 and _sandbox_ids(control) == {}
+    # Once Aceint can be reached again the same form schedules normally.
+    row = scheduling.schedule(client, repo, SessionInput.model_validate(seed_payload), scheduled_by="alice")
+    assert row.status == "New" and set(_sandbox_ids(control)) == {seed_payload["sessionId"]}
+
+
+def test_sign_in_failure_on_a_resubmission_leaves_the_earlier_row_as_it_was(
+    client, repo, control, seed_payload
+):
+    _unconfirmed(client, repo, control, seed_payload, kind="drop", phase="before")
+    before = repo.get(seed_payload["sessionId"])
+    client.revoke()  # the next schedule has to sign in again
+    control.fail_next(TOKEN, count=ATTEMPTS, kind="drop")
+    with pytest.raises(scheduling.NotSent):
+        scheduling.schedule(client, repo, SessionInput.model_validate(seed_payload), scheduled_by="bob")
+    assert repo.get(seed_payload["sessionId"]) == before
+
+
+def test_schedule_page_says_nothing_was_created_when_sign_in_fails(dashboard_env, app, seed_payload):
+    control = SandboxControl(dashboard_env.base_url)
+    log_in(app)
+    import_payload(app, json.dumps(seed_payload))
+    control.fail_next(TOKEN, count=ATTEMPTS, kind="drop")
+    click(app, "Schedule interview")
+    assert not app.exception
+    errors_shown = [shown(e.value) for e in app.error]
+    assert any(
+        "Could not reach Aceint to sign in" in e and "nothing was created" in e for e in errors_shown
+    ), errors_shown
+    assert not any("may or may not" in w.value for w in app.warning)
+    assert dashboard_env.repository().get(seed_payload["sessionId"]) is None
+    assert control.requests_to(CREATE) == 0
+    assert widget(app, "text_input", "Candidate full name (fullName)").value == seed_payload["fullName"]
+    click(app, "Schedule interview")  # the form was kept: pressing again schedules it
+    assert any("Scheduled the interview" in s.value for s in app.success)
     control.close()
