@@ -48,7 +48,12 @@ def text_of(value: Any, where: str) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
+        try:
+            return str(value)
+        except ValueError:  # an integer beyond Python's 4300-digit conversion limit
+            raise TranscriptFormatError(
+                f"{where}: expected text (a string), got a number with thousands of digits"
+            ) from None
     raise TranscriptFormatError(f"{where}: expected text (a string), got {type(value).__name__}")
 
 
@@ -57,7 +62,7 @@ def speaker_label(value: Any, *, prefix: str = "Speaker ") -> str | None:
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return f"{prefix}{value}"
+        return f"{prefix}{value}" if abs(value) < 10**18 else None
     if isinstance(value, str) and value.strip():
         label = value.strip()
         if label.isdigit() or (len(label) == 1 and label.isalpha()):

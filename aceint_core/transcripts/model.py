@@ -6,11 +6,17 @@ and make "export then import gives the same turns" a plain equality check.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from aceint_core.contract import TRANSCRIPT_ROLES
 
 UNKNOWN_SPEAKER = "Unknown speaker"
+
+MAX_TRANSCRIPT_BYTES = 20_000_000
+"""Largest input read (bytes, or characters of text): a two-hour interview is well under 1 MB,
+and parsing keeps several copies of the input in memory."""
 
 
 class TranscriptFormatError(ValueError):
@@ -68,9 +74,28 @@ def clean_time(value: float | int | None) -> float | None:
     return round(seconds, 3)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def well_formed(text: str) -> str:
+    """`text` with surrogate pairs joined and lone surrogates (from JSON "\\ud800" or a broken
+    str) replaced by U+FFFD, so every turn can be encoded to UTF-8 by every exporter."""
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def strip_format_chars(text: str) -> str:
+    """`text` without Unicode format characters (category Cf: bidi overrides, zero-width
+    spaces and joiners), which are invisible in a speaker label but make it a different name."""
+    if text.isascii():
+        return text
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
 def clean_text(text: str) -> str:
     """Plain text with each line trimmed and blank lines dropped, so every format agrees on it."""
-    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+    return "\n".join(line.strip() for line in well_formed(text).splitlines() if line.strip())
 
 
 def make_turn(speaker: str | None, role: str, start: float | None, end: float | None, text: str) -> Turn:
@@ -81,5 +106,5 @@ def make_turn(speaker: str | None, role: str, start: float | None, end: float | 
     end_s = clean_time(end) if start_s is not None else None
     if end_s is not None and start_s is not None and end_s < start_s:
         end_s = None
-    label = " ".join((speaker or "").split()) or default_speaker(role)
+    label = " ".join(strip_format_chars(well_formed(speaker or "")).split()) or default_speaker(role)
     return Turn(speaker=label, role=role, start=start_s, end=end_s, text=clean_text(text))

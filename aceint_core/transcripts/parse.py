@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import codecs
 import json
-import unicodedata
+import re
 from typing import Any
 
 from aceint_core.transcripts.json_formats import read_json
-from aceint_core.transcripts.model import Transcript, TranscriptFormatError, Turn
+from aceint_core.transcripts.model import MAX_TRANSCRIPT_BYTES, Transcript, TranscriptFormatError, Turn
 from aceint_core.transcripts.subtitles import SRT_TIMING, read_srt, read_webvtt
 from aceint_core.transcripts.text_formats import read_plain_text
 
@@ -31,8 +31,16 @@ SUPPORTED_FORMATS = (
     "Whisper segments",
     "Rev.ai",
 )
+# Speech-to-text output always carries words; one whose every entry is empty or null is broken.
+# (An Aceint or TXT transcript whose turns are all empty is still a faithful record: kept.)
+SPEECH_TO_TEXT_FORMATS = frozenset({"Deepgram", "AssemblyAI", "AWS Transcribe", "Whisper segments", "Rev.ai"})
 EXPECTED = "Expected one of: " + "; ".join(SUPPORTED_FORMATS) + "."
 MAX_CONTROL_RATIO = 0.05
+# Control characters (Unicode category Cc) other than tab, newline and form feed.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0d-\x1f\x7f-\x9f]")
+# JSON text: an object, or a list that opens with an object, a list, a string or nothing. A line
+# like "[00:00:01] Alice: hi" also starts with "[" but is a timestamp, not JSON.
+_JSON_START = re.compile(r"\{|\[\s*(?:[\[{\"\]]|$)")
 
 
 def _fail(problem: str) -> TranscriptFormatError:
@@ -58,11 +66,21 @@ def decode_bytes(data: bytes) -> str:
         raise _fail("The file is not text in UTF-8, UTF-16 or Windows-1252; it looks binary.") from None
 
 
+def _check_size(size: int, unit: str) -> None:
+    if size > MAX_TRANSCRIPT_BYTES:
+        raise TranscriptFormatError(
+            f"The transcript is too large: {size:,} {unit}, over the limit of {MAX_TRANSCRIPT_BYTES:,} "
+            f"({MAX_TRANSCRIPT_BYTES // 1_000_000} MB). Split the file, or export only the interview's "
+            "transcript rather than a whole archive."
+        )
+
+
 def _check_text(text: str) -> str:
+    _check_size(len(text), "characters")
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise _fail("The transcript is empty.")
-    control = sum(1 for ch in text if ch not in "\n\t\f" and unicodedata.category(ch) == "Cc")
+    control = len(_CONTROL.findall(text))
     if "\x00" in text or control > len(text) * MAX_CONTROL_RATIO:
         raise _fail("The file looks binary (it is full of control characters), not a text transcript.")
     return text
@@ -90,10 +108,12 @@ def _from_text(text: str) -> tuple[str, list[Turn]]:
         except json.JSONDecodeError as exc:
             json_error = f"line {exc.lineno} column {exc.colno}: {exc.msg}"
         except RecursionError:
-            json_error = "nested too deeply"
-        except ValueError as exc:  # e.g. an integer longer than Python's 4300-digit limit
-            json_error = str(exc)[:200]
-        if head[:1] == "{":
+            json_error = "a point nested too deeply"
+        except ValueError:  # an integer longer than Python's 4300-digit limit
+            json_error = "a number with thousands of digits"
+        if not _JSON_START.match(head):
+            json_error = None  # "[00:00:01] Alice: hi" is a timestamp, not broken JSON
+        elif head[:1] == "{":
             raise _fail(f"This looks like JSON but cannot be read (truncated?) at {json_error}.")
     if head.startswith("WEBVTT"):
         return "WebVTT", read_webvtt(head)
@@ -114,6 +134,7 @@ def parse_transcript(source: bytes | bytearray | str | dict[str, Any] | list[Any
     truncated, binary or unknown input.
     """
     if isinstance(source, bytes | bytearray | memoryview):
+        _check_size(source.nbytes if isinstance(source, memoryview) else len(source), "bytes")
         data = bytes(source)
         if not data.strip():
             raise _fail("The transcript is empty.")
@@ -128,4 +149,6 @@ def parse_transcript(source: bytes | bytearray | str | dict[str, Any] | list[Any
         )
     if not turns:
         raise _fail(f"The {name} input contains no turns (empty transcript).")
+    if name in SPEECH_TO_TEXT_FORMATS and not any(turn.text for turn in turns):
+        raise _fail(f"The {name} input has no turns with text (every entry's text is empty or null).")
     return Transcript(turns=tuple(turns), source_format=name)

@@ -7,9 +7,10 @@ alone would not give the role back, which keeps exports readable and round trips
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from aceint_core.contract import TRANSCRIPT_ROLES
-from aceint_core.transcripts.model import UNKNOWN_SPEAKER
+from aceint_core.transcripts.model import UNKNOWN_SPEAKER, strip_format_chars
 from aceint_core.transcripts.roles import infer_role
 
 # A name: starts with a letter, at most 60 characters and 6 words, no colon or sentence punctuation.
@@ -20,11 +21,20 @@ MAX_NAME_WORDS = 6
 
 
 def split_prefix(line: str) -> tuple[str, str, str] | None:
-    """(speaker, role, rest of the text) when the line starts with a speaker prefix."""
+    """(speaker, role, rest of the text) when the line starts with a speaker prefix.
+
+    Format characters (bidi overrides, zero-width spaces) around or inside the name are
+    ignored, so "\u202eAlice\u200b: hi" is Alice speaking.
+    """
+    if not line.isascii():
+        skip = 0
+        while skip < len(line) and unicodedata.category(line[skip]) == "Cf":
+            skip += 1
+        line = line[skip:]
     match = _PREFIX.match(line)
     if not match:
         return None
-    name = match.group("name").strip()
+    name = strip_format_chars(match.group("name")).strip()
     if not name or len(name.split()) > MAX_NAME_WORDS:
         return None
     role = match.group("role") or infer_role(name)

@@ -14,11 +14,20 @@ from aceint_core.transcripts.model import UNKNOWN_SPEAKER, TranscriptFormatError
 from aceint_core.transcripts.roles import infer_role
 from aceint_core.transcripts.speaker_prefix import split_prefix
 
-TIMING_LINE = re.compile(r"^\s*\S+\s*-->\s*\S+", re.MULTILINE)
+# "[ \t]*", not "\s*": with re.MULTILINE, "^\s*" would run across blank lines from every line start
+# (quadratic in a run of blank lines).
+TIMING_LINE = re.compile(r"^[ \t]*\S+[ \t]*-->[ \t]*\S+", re.MULTILINE)
 SRT_TIMING = re.compile(
-    r"^\s*\d{1,3}:\d{1,2}:\d{1,2}[,.]\d{1,3}\s*-->\s*\d{1,3}:\d{1,2}:\d{1,2}[,.]\d{1,3}", re.MULTILINE
+    r"^[ \t]*\d{1,3}:\d{1,2}:\d{1,2}[,.]\d{1,3}[ \t]*-->[ \t]*\d{1,3}:\d{1,2}:\d{1,2}[,.]\d{1,3}",
+    re.MULTILINE,
 )
 _VOICE = re.compile(r"<v((?:\.[^\s.>]+)*)(?:\s+([^>]*))?>")
+# WebVTT's own cue tags (class, voice, italic, bold, underline, ruby, language) and karaoke
+# timestamps. Anything else in angle brackets ("<script>", "<img ...>") is kept as literal text:
+# it is what the speaker said or typed, and the viewer escapes HTML when it shows it.
+_VTT_TAGS = re.compile(
+    r"</?(?:c|v|i|b|u|ruby|rt|lang)(?=[\s.>])[^>]*>|<(?:\d+:)?\d{1,2}:\d{2}\.\d{3}>", re.IGNORECASE
+)
 # SRT formatting tags and ASS-style overrides ({\an8}); other "<...>" is kept as text.
 _SRT_TAGS = re.compile(r"</?(?:i|b|u|s|font)(?:\s[^>]*)?>|\{\\[^}]*\}", re.IGNORECASE)
 
@@ -60,7 +69,7 @@ def read_webvtt(text: str) -> list[Turn]:
             classes = [c for c in match.group(1).split(".") if c]
             role = next((c for c in classes if c in TRANSCRIPT_ROLES), None) or infer_role(name)
             voice = (name, role)
-        body = html.unescape(caption.text)
+        body = html.unescape(_VTT_TAGS.sub("", caption.raw_text))
         turns.append(
             _turn_from_cue(
                 body,

@@ -1,8 +1,9 @@
 """Plain-text transcripts: "Name: text", "[HH:MM:SS] Name: text", Zoom chat exports and Q/A screening logs.
 
 Lines that start with whitespace continue the turn above (that is how the TXT export writes
-multi-line turns). A few title lines before the first turn are skipped; more than that means
-this is not a line-per-turn transcript and the caller gets a clear error instead of silent loss.
+multi-line turns). A few lines before the first turn (a title, an intro) are kept as an
+unknown-speaker turn, so nothing is lost; more than that means this is not a line-per-turn
+transcript and the caller gets a clear error instead.
 """
 
 from __future__ import annotations
@@ -45,6 +46,13 @@ class _Builder:
         return [make_turn(s, r, a, b, "\n".join(lines)) for s, r, a, b, lines in self.parts]
 
 
+def _with_preamble(preamble: list[str], turns: list[Turn]) -> list[Turn]:
+    """The lines before the first turn, as an unknown-speaker turn ahead of the rest."""
+    if not preamble or not turns:
+        return turns
+    return [make_turn(UNKNOWN_SPEAKER, "unknown", None, None, "\n".join(preamble)), *turns]
+
+
 def _is_qa_log(lines: list[str]) -> bool:
     return any(_QUESTION.match(line) for line in lines) and any(_ANSWER.match(line) for line in lines)
 
@@ -52,7 +60,7 @@ def _is_qa_log(lines: list[str]) -> bool:
 def _read_qa_log(lines: list[str]) -> list[Turn] | None:
     builder = _Builder()
     origin: float | None = None
-    title_lines = 0
+    preamble: list[str] = []
 
     def offset(clock: str | None) -> float | None:
         nonlocal origin
@@ -83,10 +91,10 @@ def _read_qa_log(lines: list[str]) -> list[Turn] | None:
         elif prefix := split_prefix(line):
             builder.start(prefix[0], prefix[1], None, None, prefix[2])
         elif not builder.extend(line.strip()):
-            title_lines += 1
-            if title_lines > MAX_TITLE_LINES:
+            preamble.append(line.strip())
+            if len(preamble) > MAX_TITLE_LINES:
                 return None
-    return builder.turns()
+    return _with_preamble(preamble, builder.turns())
 
 
 def read_plain_text(text: str) -> tuple[str, list[Turn]] | None:
@@ -96,7 +104,7 @@ def read_plain_text(text: str) -> tuple[str, list[Turn]] | None:
         turns = _read_qa_log(lines)
         return ("Q/A interview log", turns) if turns else None
     builder = _Builder()
-    title_lines = 0
+    preamble: list[str] = []
     tabbed = 0
     for line in lines:
         if not line.strip():
@@ -118,12 +126,13 @@ def read_plain_text(text: str) -> tuple[str, list[Turn]] | None:
         elif timed and start is not None:
             builder.start(UNKNOWN_SPEAKER, "unknown", start, end, rest)
         elif not builder.extend(line.strip()):
-            title_lines += 1
-            if title_lines > MAX_TITLE_LINES:
+            preamble.append(line.strip())
+            if len(preamble) > MAX_TITLE_LINES:
                 return None
     turns = builder.turns()
     if not turns:
         return None
     if tabbed and tabbed == len(turns):
-        return "Zoom chat export", turns
-    return ("timestamped text" if any(t.start is not None for t in turns) else "plain text"), turns
+        return "Zoom chat export", _with_preamble(preamble, turns)
+    name = "timestamped text" if any(t.start is not None for t in turns) else "plain text"
+    return name, _with_preamble(preamble, turns)
