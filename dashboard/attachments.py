@@ -1,10 +1,11 @@
 """Transcripts attached to a session from a file recorded elsewhere (Zoom, Teams, Deepgram, ...).
 
-The upload's bytes go to `parse_transcript` as they are: it decodes UTF-8, UTF-16 with a BOM
-and Windows-1252 itself, so decoding them here first would garble every file that is not UTF-8.
-What is stored is the parsed transcript in Aceint's own JSON shape (`export.to_json`), a text
-form that reads back to the same turns whatever the original encoding or format was.
-No Streamlit here.
+The upload's bytes are decoded by the importer's own `decode_bytes` (UTF-8, UTF-16 with a BOM,
+else Windows-1252); decoding them here as UTF-8 would garble every other file for good. What is
+stored is that decoded text: exactly what the importer read, so it parses back to the same
+turns, keeps the file's own format, and stays the file's size. (The parsed transcript as JSON,
+`export.to_json`, was tried: a 6 MB chat log with 400,000 short turns became 47 MB, over the
+importer's own limit, and could not be read back.) No Streamlit here.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from dataclasses import dataclass, replace
 
 from aceint_core.transcripts import Transcript, TranscriptFormatError, parse_transcript
-from aceint_core.transcripts.export import to_json
+from aceint_core.transcripts.parse import decode_bytes
 
 MAX_ATTACHMENT_BYTES = 20_000_000
 """The largest transcript file accepted (an hour-long word-level JSON is a few megabytes)."""
@@ -28,7 +29,7 @@ class AttachmentProblem(ValueError):
 class Attachment:
     transcript: Transcript
     stored_text: str
-    """What the repository keeps: the transcript as Aceint-shaped JSON."""
+    """What the repository keeps: the file's text, decoded as the importer decodes it."""
 
 
 def read_upload(filename: str, data: bytes) -> Attachment:
@@ -47,12 +48,11 @@ def read_upload(filename: str, data: bytes) -> Attachment:
         raise AttachmentProblem(f"{filename} is nested too deeply to be a transcript") from None
     except ValueError:  # e.g. a JSON number of thousands of digits
         raise AttachmentProblem(f"{filename} holds a value that cannot be read as a transcript") from None
-    transcript = showable(transcript)
-    return Attachment(transcript=transcript, stored_text=to_json(transcript))
+    return Attachment(transcript=showable(transcript), stored_text=decode_bytes(data))
 
 
 def parse_stored(text: str) -> Transcript:
-    """Read back what `read_upload` stored (or an older upload, kept as the file's own text)."""
+    """Read back what `read_upload` stored (older uploads were kept as UTF-8-decoded text)."""
     return showable(parse_transcript(text))
 
 

@@ -262,7 +262,9 @@ class SessionRepository:
 
     # --- attached transcripts -------------------------------------------------------------------
 
-    def attach_transcript(self, session_id: str, *, filename: str, text: str, uploaded_by: str) -> None:
+    def attach_transcript(
+        self, session_id: str, *, filename: str, text: str, uploaded_by: str
+    ) -> AttachedTranscript:
         """Keep an uploaded transcript for a session (replaces an earlier upload)."""
         with self._sessions.begin() as db:
             if db.get(ScheduledSessionRow, session_id) is None:
@@ -275,6 +277,7 @@ class SessionRepository:
             row.text = text
             row.uploaded_by = uploaded_by
             row.uploaded_at = _now()
+            return AttachedTranscript(session_id, filename, text, row.uploaded_at, uploaded_by)
 
     def remove_attached_transcript(self, session_id: str) -> bool:
         """Forget a session's attached transcript; True if there was one."""

@@ -14,7 +14,7 @@ import streamlit as st
 
 from aceint_core.transcripts import Transcript, TranscriptFormatError
 from dashboard import attachments
-from dashboard.repository import ScheduledSession, SessionRepository
+from dashboard.repository import AttachedTranscript, ScheduledSession, SessionRepository
 from dashboard.widgets import transcript_viewer
 
 from .text import plain
@@ -25,10 +25,19 @@ NOTICE_PREFIX = "records.attach_notice."
 
 
 @st.cache_resource(max_entries=16, show_spinner="Reading the attached transcript…")
-def _parsed(session_id: str, uploaded_at: str, size: int, _text: str) -> Transcript:
+def _parsed(
+    session_id: str, uploaded_at: str, size: int, _text: str, _known: Transcript | None = None
+) -> Transcript:
     # Keyed by the upload (a replacement has a new time); the text itself is not hashed, and
     # the Transcript is immutable, so every browser session can share the one parsed copy.
-    return attachments.parse_stored(_text)
+    # `_known` primes the cache with the transcript just parsed from the upload.
+    return _known if _known is not None else attachments.parse_stored(_text)
+
+
+def _cached(attached: AttachedTranscript, known: Transcript | None = None) -> Transcript:
+    return _parsed(
+        attached.session_id, attached.uploaded_at.isoformat(), len(attached.text), attached.text, known
+    )
 
 
 def render_attached_transcript(repo: SessionRepository, row: ScheduledSession, *, username: str) -> None:
@@ -38,7 +47,7 @@ def render_attached_transcript(repo: SessionRepository, row: ScheduledSession, *
     if attached is not None:
         st.caption(f"{plain(attached.filename)}, uploaded by {plain(attached.uploaded_by)}")
         try:
-            transcript = _parsed(sid, attached.uploaded_at.isoformat(), len(attached.text), attached.text)
+            transcript = _cached(attached)
             transcript_viewer.render_transcript_viewer(transcript, key=f"attached-{sid}")
         except TranscriptFormatError as exc:
             st.error(f"The attached transcript could not be read: {plain(exc)}")
@@ -69,7 +78,10 @@ def render_attached_transcript(repo: SessionRepository, row: ScheduledSession, *
         except attachments.AttachmentProblem as problem:
             st.error(plain(problem))
             return
-        repo.attach_transcript(sid, filename=upload.name, text=attachment.stored_text, uploaded_by=username)
+        stored = repo.attach_transcript(
+            sid, filename=upload.name, text=attachment.stored_text, uploaded_by=username
+        )
+        _cached(stored, attachment.transcript)  # the next run shows it without parsing it again
         st.session_state[f"{NOTICE_PREFIX}{sid}"] = (
             f"Attached {plain(upload.name)} ({len(attachment.transcript.turns)} turns)."
         )

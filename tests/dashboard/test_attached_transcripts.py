@@ -35,7 +35,8 @@ def test_read_upload_decodes_like_the_importer_and_stores_a_faithful_form(name):
     assert attachment.transcript.turns == expected.turns
     assert "\ufffd" not in attachment.stored_text
     assert attachments.parse_stored(attachment.stored_text).turns == expected.turns
-    assert json.loads(attachment.stored_text)["transcript"][0]["text"] == expected.turns[0].text
+    encoding = {"latin-1.txt": "latin-1", "cp1252.txt": "cp1252", "utf16.srt": "utf-16"}[name]
+    assert attachment.stored_text == data.decode(encoding)  # the file's own text, not a re-encoding
 
 
 def test_read_upload_refuses_big_and_unreadable_files():
@@ -48,7 +49,16 @@ def test_read_upload_refuses_big_and_unreadable_files():
 def test_read_upload_replaces_a_lone_surrogate_and_stores_encodable_text():
     attachment = read_upload("s.json", SURROGATE_JSON.encode())
     assert attachment.transcript.turns[0].text == "hi \ufffd there"
-    attachment.stored_text.encode("utf-8")  # storable and showable
+    attachment.stored_text.encode("utf-8")  # storable
+    assert attachments.parse_stored(attachment.stored_text).turns[0].text == "hi \ufffd there"
+
+
+def test_a_file_of_many_short_turns_is_stored_at_its_own_size():
+    data = b"A: hello world\n" * 300_000  # 4.5 MB, 300,000 turns
+    attachment = read_upload("chat.txt", data)
+    assert len(attachment.transcript.turns) == 300_000
+    assert len(attachment.stored_text) == len(data)
+    assert len(attachments.parse_stored(attachment.stored_text).turns) == 300_000
 
 
 def _scheduled(app, seed_payload) -> str:
@@ -87,7 +97,6 @@ def test_the_attached_transcript_is_parsed_once_not_on_every_rerun(
     dashboard_env, app, seed_payload, monkeypatch
 ):
     sid = _scheduled(app, seed_payload)
-    _attach(app, sid, "latin-1.txt", ENCODED["latin-1.txt"])
     calls: list[int] = []
     real = attachments.parse_stored
 
@@ -96,7 +105,12 @@ def test_the_attached_transcript_is_parsed_once_not_on_every_rerun(
         return real(text)
 
     monkeypatch.setattr(attachments, "parse_stored", counting)
-    attached_transcript._parsed.clear()
+    _attach(app, sid, "latin-1.txt", ENCODED["latin-1.txt"])
+    for _ in range(3):
+        app.run()
+        assert "Voilà, ça marche." in page_text(app)
+    assert calls == [], "the upload's own parse is reused"
+    attached_transcript._parsed.clear()  # e.g. a restarted server: parsed once, then cached
     for _ in range(3):
         app.run()
         assert "Voilà, ça marche." in page_text(app)
