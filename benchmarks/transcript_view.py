@@ -79,6 +79,17 @@ def main() -> None:
     )
     print(f"one rerun uses {rerun_best / RERUN_BUDGET_MS:.2f} of a {RERUN_BUDGET_MS:.0f} ms budget")
 
+    # Scaling: doubling the input should about double the time (a quadratic parser gives ~4).
+    def blank_runs(n: int) -> str:
+        return "Alice: hi\n" + "\n" * n + " \n" * n + "Bob: ok\n"
+
+    small, _ = best_ms(lambda: parse_transcript(blank_runs(50_000)))
+    large, _ = best_ms(lambda: parse_transcript(blank_runs(100_000)))
+    print(
+        f"scaling: 2x the blank lines between turns takes {large / small:.2f}x the time "
+        "(linear ~2, quadratic ~4)"
+    )
+
 
 if __name__ == "__main__":
     main()
