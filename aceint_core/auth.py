@@ -32,6 +32,7 @@ from typing import Any
 from . import constants, contract
 from .errors import (
     AceintError,
+    APIStatusError,
     AuthenticationError,
     ConfigurationError,
     MalformedResponseError,
@@ -225,6 +226,18 @@ class TokenManager:
                 f"Aceint refused the client credentials ({error.message}); check client_public_id, api_key "
                 f"and api_secret ({constants.ENV_CLIENT_PUBLIC_ID}, {constants.ENV_API_KEY}, "
                 f"{constants.ENV_API_SECRET})",
+                status_code=error.status_code,
+                code=error.code,
+                request_id=error.request_id,
+            ) from None
+        except APIStatusError as error:
+            if error.status_code not in (404, 405):
+                raise
+            # No token route here: the base URL points somewhere that is not the Aceint API.
+            raise type(error)(
+                f"{error.message}; there is no token endpoint at {self.transport.base_url}{path}: check "
+                f"base_url ({constants.ENV_BASE_URL}), which must end with {contract.API_PREFIX}, e.g. "
+                f"{contract.MODE_BASE_URLS['dev']}",
                 status_code=error.status_code,
                 code=error.code,
                 request_id=error.request_id,

@@ -30,7 +30,7 @@ from .errors import (
     InvalidPayloadError,
     MalformedResponseError,
 )
-from .models import CreatedSession, SessionDetails, SessionInput, SessionRecord
+from .models import CreatedSession, SessionDetails, SessionInput, SessionRecord, invalid_session_input
 from .redaction import Redactor
 from .token_store import TokenStore
 from .transport import RetryPolicy, Transport, normalise_timeout
@@ -294,7 +294,10 @@ class SessionClient:
                 raise TypeError(
                     f"create_session takes a SessionInput or a dict, not {type(session).__name__}"
                 )
-            session = SessionInput.model_validate(dict(session))
+            try:
+                session = SessionInput.model_validate(dict(session))
+            except ValidationError as error:
+                raise invalid_session_input(error) from None
         data = self._create(session.to_wire())
         return self._normalise(CreatedSession, data, contract.SESSION_CREATE)
 

@@ -30,8 +30,14 @@ class ConfigurationError(AceintError, ValueError):
 
 
 class InvalidPayloadError(AceintError, ValueError):
-    """A call's input cannot be sent as given (not JSON, or an unusable session id); nothing
-    was sent, and the message names the value and the fix."""
+    """A call's input cannot be sent as given (invalid session fields, not JSON, or an unusable
+    session id); nothing was sent, and the message names the value and the fix. `fields` lists
+    each invalid field as {"field": wire path, "message": ...}, like a 422's body."""
+
+    def __init__(self, message: str, *, fields: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or []
 
 
 class APIConnectionError(AceintError):

@@ -21,6 +21,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     SecretStr,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -28,6 +29,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 from . import contract
+from .errors import InvalidPayloadError
 
 _NonEmpty = Field(min_length=1, max_length=200)
 
@@ -172,6 +174,24 @@ class SessionInput(BaseModel):
     def to_wire(self) -> dict[str, Any]:
         """The JSON body for the create call, with exactly the seed README's keys."""
         return self.model_dump(mode="json", by_alias=True)
+
+
+def field_errors(error: ValidationError) -> list[dict[str, str]]:
+    """pydantic's errors as the contract's 422 `fields`: the wire path of each field and its message."""
+    return [
+        {
+            contract.K_FIELD: ".".join(str(part) for part in item["loc"]) or "payload",
+            contract.K_ERROR_MESSAGE: item["msg"].removeprefix("Value error, "),
+        }
+        for item in error.errors(include_url=False, include_input=False)
+    ]
+
+
+def invalid_session_input(error: ValidationError) -> InvalidPayloadError:
+    """The SDK's error for a session payload that fails validation before anything is sent."""
+    fields = field_errors(error)
+    listed = "; ".join(f"{f[contract.K_FIELD]}: {f[contract.K_ERROR_MESSAGE]}" for f in fields)
+    return InvalidPayloadError(f"the session payload is invalid (nothing was sent): {listed}", fields=fields)
 
 
 # --- Results -----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import requests
 from pydantic import ValidationError
 
 from aceint_core import (
+    AceintError,
     CreatedSession,
     InvalidPayloadError,
     NotFoundError,
@@ -49,6 +50,28 @@ def test_invalid_input_fails_before_any_request(
     with pytest.raises(ValueError, match="interviewDifficulty"):
         client.create_session(bad)
     assert control.stats()["requests"] == {}
+
+
+def test_an_invalid_dict_is_an_aceint_error_listing_every_field_by_wire_path(
+    client: SessionClient, control: SandboxControl, seed_payload: dict[str, Any]
+) -> None:
+    bad = dict(seed_payload, userId="not-a-uuid")
+    del bad["fullName"]
+    bad["topics"] = [dict(seed_payload["topics"][0], weightage=500)]
+    with pytest.raises(InvalidPayloadError) as info:
+        client.create_session(bad)
+    assert isinstance(info.value, AceintError)
+    assert {f["field"] for f in info.value.fields} == {"userId", "fullName", "topics.0.weightage"}
+    assert "nothing was sent" in str(info.value) and "userId must be a UUID" in str(info.value)
+    assert control.stats()["requests"] == {}
+
+
+def test_a_base_url_without_the_api_path_names_the_fix(sandbox_url: str) -> None:
+    origin = sandbox_url.removesuffix(contract.API_PREFIX)
+    with SessionClient(base_url=origin) as client:
+        with pytest.raises(NotFoundError) as info:
+            client.get_session(str(uuid.uuid4()))
+    assert contract.API_PREFIX in str(info.value) and "ACEINT_BASE_URL" in str(info.value)
 
 
 def test_get_session_returns_the_stored_payload(client: SessionClient, seed_payload: dict[str, Any]) -> None:
