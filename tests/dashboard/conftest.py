@@ -132,7 +132,7 @@ _MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 def shown(markdown: str) -> str:
     """What a reader sees of a markdown string: backslash escapes undone (the pages escape
     user-supplied text, see dashboard.widgets.text.plain)."""
-    return _MARKDOWN_ESCAPE.sub(r"\1", markdown)
+    return _MARKDOWN_ESCAPE.sub(r"\1", markdown).replace("\u2060", "")  # and its invisible joiners
 
 
 def page_text(at: AppTest) -> str:
