@@ -325,6 +325,11 @@ class SessionClient:
         data = self._authed(method, template.format(session_id=self._path_id(session_id)), route=template)
         return self._normalise(SessionRecord, data, contract.SESSION_RECORD)
 
+    def authenticate(self) -> None:
+        """Get (or reuse) a valid access token now. A failure here means no session call was
+        sent, which callers can use to tell "nothing happened" from "outcome unknown"."""
+        self.tokens.token()
+
     def revoke(self) -> None:
         """Revoke the current access and refresh tokens at Aceint and clear them from the store."""
         self.tokens.revoke()

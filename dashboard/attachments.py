@@ -14,9 +14,10 @@ import re
 from dataclasses import dataclass, replace
 
 from aceint_core.transcripts import Transcript, TranscriptFormatError, parse_transcript
+from aceint_core.transcripts.model import MAX_TRANSCRIPT_BYTES
 from aceint_core.transcripts.parse import decode_bytes
 
-MAX_ATTACHMENT_BYTES = 20_000_000
+MAX_ATTACHMENT_BYTES = MAX_TRANSCRIPT_BYTES  # the importer's own limit, one number
 """The largest transcript file accepted (an hour-long word-level JSON is a few megabytes)."""
 _SURROGATES = re.compile("[\ud800-\udfff]")
 

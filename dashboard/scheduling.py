@@ -60,7 +60,7 @@ def sign_in(client: SessionClient) -> None:
     is known to have sent nothing. Inside create_session a token failure is ambiguous: it can
     follow a 401 on a create attempt whose earlier, lost attempt Aceint may have processed."""
     try:
-        client.tokens.token()
+        client.authenticate()
     except errors.AceintError as exc:
         raise NotSent(exc) from exc
 

@@ -176,10 +176,15 @@ def _run(sandbox_url, control, seed_payload, repo, client, started) -> None:
                 else:
                     session = _payload(seed_payload, n)
                     mine.append(session)
+                first_try = session.session_id not in tally.attempted
                 tally.attempted.add(session.session_id)
                 tally.schedules += 1
                 try:
                     row = scheduling.schedule(client, repo, session, scheduled_by=f"soak-{index}")
+                except scheduling.NotSent as exc:  # sign-in failed: no create left this process
+                    tally.escaped.append(("schedule", exc))
+                    if first_try:
+                        tally.attempted.discard(session.session_id)
                 except BaseException as exc:  # noqa: BLE001
                     tally.escaped.append(("schedule", exc))
                 else:
