@@ -19,6 +19,17 @@ from urllib.parse import urlsplit
 from aceint_core.transcripts import Transcript, Turn
 
 TURNS_PER_PAGE = 50
+VIEWER_MAX_TURNS_PX = 560
+"""The turns area never grows past this; a longer page scrolls inside the viewer."""
+VIEWER_MIN_TURNS_PX = 60
+VIDEO_PX = 262
+AUDIO_PX = 62
+TURN_BASE_PX = 46
+"""One turn with one line of text: speaker line, padding and margin (see VIEWER_CSS)."""
+LINE_PX = 20
+CHARS_PER_LINE = 90
+"""A conservative line length for the bubble (82% of a ~1000 px frame at 14 px): over-
+estimating a little leaves a small gap, under-estimating would hide the last turn's end."""
 
 # Distinct, readable on white, and not red/green-only apart; speakers beyond these get a hashed hue.
 SPEAKER_PALETTE = (
@@ -156,6 +167,24 @@ def prepare_view(
         query=query,
     )
     return view
+
+
+def estimate_height(view: TranscriptView, *, video: bool = False, audio: bool = False) -> int:
+    """Pixel height for the viewer's iframe, from the players and the turns on this page.
+
+    An iframe does not size itself to its document, so a fixed height leaves a band of white
+    under a short transcript; this estimate fits the content, capped for long pages.
+    """
+    turns_px = 12  # the turns list's own padding
+    for index in view.page_turns:
+        text = view.transcript.turns[index].text
+        lines = sum(max(1, -(-len(part) // CHARS_PER_LINE)) for part in text.split("\n")) or 1
+        turns_px += TURN_BASE_PX + (lines - 1) * LINE_PX
+        if turns_px >= VIEWER_MAX_TURNS_PX:
+            break
+    turns_px = min(max(turns_px, VIEWER_MIN_TURNS_PX), VIEWER_MAX_TURNS_PX)
+    players_px = (VIDEO_PX if video else 0) + (AUDIO_PX if audio else 0) + (12 if video or audio else 0)
+    return players_px + turns_px
 
 
 def page_of_match(view: TranscriptView, match_position: int, per_page: int = TURNS_PER_PAGE) -> int:

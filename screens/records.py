@@ -10,6 +10,7 @@ from dashboard import records
 from dashboard.attachments import showable
 from dashboard.context import page_context
 from dashboard.csv_export import records_to_csv
+from dashboard.download_names import record_stem
 from dashboard.widgets.attached_transcript import render_attached_transcript
 from dashboard.widgets.text import plain
 from dashboard.widgets.transcript_viewer import render_transcript_viewer
@@ -81,6 +82,7 @@ elif lookup.record is not None:
             audio_url=record.audio_link,
             video_url=record.video_link,
             key=f"record-{row.session_id}",
+            file_stem=record_stem(row.full_name, row.session_id),
         )
     except TranscriptFormatError as exc:
         st.error(f"The record's transcript could not be read: {plain(exc)}")

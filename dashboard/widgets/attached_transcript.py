@@ -14,14 +14,17 @@ import streamlit as st
 
 from aceint_core.transcripts import Transcript, TranscriptFormatError
 from dashboard import attachments
+from dashboard.download_names import attached_stem
 from dashboard.repository import AttachedTranscript, ScheduledSession, SessionRepository
 from dashboard.widgets import transcript_viewer
 
 from .text import plain
 
 log = logging.getLogger(__name__)
-UPLOAD_TYPES = ["json", "vtt", "srt", "txt", "csv"]
+UPLOAD_TYPES = ["json", "vtt", "srt", "txt", "log"]
+"""What the importer reads: JSON exports, WebVTT, SRT and plain-text logs (there is no CSV format)."""
 NOTICE_PREFIX = "records.attach_notice."
+GENERATION_PREFIX = "records.attach_generation."
 
 
 @st.cache_resource(max_entries=16, show_spinner="Reading the attached transcript…")
@@ -40,15 +43,39 @@ def _cached(attached: AttachedTranscript, known: Transcript | None = None) -> Tr
     )
 
 
+def uploader_key(sid: str) -> str:
+    """The uploader's key; a new generation after each save gives an empty uploader (Streamlit
+    keeps a file in an uploader until its key changes)."""
+    generation = int(st.session_state.get(f"{GENERATION_PREFIX}{sid}", 0))
+    return f"records.attach.{sid}" + (f".{generation}" if generation else "")
+
+
+def _show_notice(sid: str, attached: AttachedTranscript | None) -> None:
+    """The last save's or removal's message. It stays while that outcome is what the page shows
+    (a rerun that arrives right after the save must not swallow it), and goes with the next change."""
+    notice = st.session_state.get(f"{NOTICE_PREFIX}{sid}")
+    if not notice:
+        return
+    stamp, text = notice
+    current = attached.uploaded_at.isoformat() if attached is not None else None
+    if stamp == current:
+        st.success(text)
+    else:
+        st.session_state.pop(f"{NOTICE_PREFIX}{sid}", None)
+
+
 def render_attached_transcript(repo: SessionRepository, row: ScheduledSession, *, username: str) -> None:
     sid = row.session_id
     st.subheader("Attached transcript")
     attached = repo.attached_transcript(sid)
+    _show_notice(sid, attached)
     if attached is not None:
         st.caption(f"{plain(attached.filename)}, uploaded by {plain(attached.uploaded_by)}")
         try:
             transcript = _cached(attached)
-            transcript_viewer.render_transcript_viewer(transcript, key=f"attached-{sid}")
+            transcript_viewer.render_transcript_viewer(
+                transcript, key=f"attached-{sid}", file_stem=attached_stem(attached.filename, sid)
+            )
         except TranscriptFormatError as exc:
             st.error(f"The attached transcript could not be read: {plain(exc)}")
         except Exception as exc:  # noqa: BLE001 - one bad stored transcript must not break the page
@@ -59,20 +86,25 @@ def render_attached_transcript(repo: SessionRepository, row: ScheduledSession, *
             )
         if st.button("Remove attached transcript", key=f"records.attach_remove.{sid}"):
             repo.remove_attached_transcript(sid)
-            st.session_state[f"{NOTICE_PREFIX}{sid}"] = f"Removed {plain(attached.filename)}."
+            st.session_state[f"{NOTICE_PREFIX}{sid}"] = (None, f"Removed {plain(attached.filename)}.")
             st.rerun()
-    notice = st.session_state.pop(f"{NOTICE_PREFIX}{sid}", None)
-    if notice:
-        st.success(notice)
     upload = st.file_uploader(
-        "Attach transcript file (for an interview recorded elsewhere)",
+        "Replace the attached transcript" if attached is not None
+        else "Attach transcript file (for an interview recorded elsewhere)",
         type=UPLOAD_TYPES,
-        key=f"records.attach.{sid}",
+        key=uploader_key(sid),
         help=f"Up to {attachments.MAX_ATTACHMENT_BYTES // 1_000_000} MB; a new file replaces the attached "
         "one. WebVTT, SRT, plain text, "
         "or JSON from Aceint, Zoom, Teams, Deepgram, AssemblyAI, AWS Transcribe, Whisper, Rev.ai, …",
     )
-    if upload is not None and st.button("Save attached transcript", key=f"records.attach_save.{sid}"):
+    if upload is None:
+        return
+    if attached is not None:
+        st.warning(
+            f"Saving {plain(upload.name)} replaces the attached {plain(attached.filename)}.",
+            icon=":material/swap_horiz:",
+        )
+    if st.button("Save attached transcript", key=f"records.attach_save.{sid}"):
         try:
             attachment = attachments.read_upload(upload.name, upload.getvalue())
         except attachments.AttachmentProblem as problem:
@@ -82,7 +114,10 @@ def render_attached_transcript(repo: SessionRepository, row: ScheduledSession, *
             sid, filename=upload.name, text=attachment.stored_text, uploaded_by=username
         )
         _cached(stored, attachment.transcript)  # the next run shows it without parsing it again
-        st.session_state[f"{NOTICE_PREFIX}{sid}"] = (
-            f"Attached {plain(upload.name)} ({len(attachment.transcript.turns)} turns)."
+        message = f"Attached {plain(upload.name)} ({len(attachment.transcript.turns)} turns)."
+        st.session_state[f"{NOTICE_PREFIX}{sid}"] = (stored.uploaded_at.isoformat(), message)
+        st.session_state[f"{GENERATION_PREFIX}{sid}"] = (
+            int(st.session_state.get(f"{GENERATION_PREFIX}{sid}", 0)) + 1
         )
+        st.toast(message)
         st.rerun()

@@ -17,12 +17,10 @@ import streamlit as st
 from aceint_core.transcripts import Transcript
 from aceint_core.transcripts.export import EXPORT_FORMATS
 from dashboard.media import MediaCheck, check_media_link
-from dashboard.transcript_view import TURNS_PER_PAGE, prepare_view, render_document
+from dashboard.transcript_view import TURNS_PER_PAGE, estimate_height, prepare_view, render_document
+from dashboard.widgets.text import plain
 
 MEDIA_CHECK_CACHE_S = 120
-VIEWER_HEIGHT_PX = 560
-VIDEO_EXTRA_HEIGHT_PX = 250
-AUDIO_EXTRA_HEIGHT_PX = 60
 
 
 @st.cache_data(ttl=MEDIA_CHECK_CACHE_S, show_spinner=False)
@@ -52,7 +50,7 @@ def render_media_notes(checks: list[MediaCheck]) -> None:
     """One warning per recording link that cannot be played (expired, unreachable, not media)."""
     for check in checks:
         if not check.ok:
-            st.warning(check.note, icon=":material/link_off:")
+            st.warning(plain(check.note), icon=":material/link_off:")  # the host comes from the record
 
 
 def render_transcript_viewer(
@@ -61,8 +59,10 @@ def render_transcript_viewer(
     audio_url: str | None = None,
     video_url: str | None = None,
     key: str,
+    file_stem: str = "transcript",
 ) -> None:
-    """Draw the transcript beside its recording. ``key`` keeps several viewers on one page apart."""
+    """Draw the transcript beside its recording. ``key`` keeps several viewers on one page apart;
+    ``file_stem`` names the downloads (one name per record, so a folder of them stays readable)."""
     keys = _keys(key)
     state = st.session_state
     state.setdefault(keys["match"], 0)
@@ -145,30 +145,32 @@ def render_transcript_viewer(
         st.caption(f"{len(view.visible)} turns")
     state[keys["jump"]] = False
 
-    height = (
-        VIEWER_HEIGHT_PX
-        + (VIDEO_EXTRA_HEIGHT_PX if "video" in playable else 0)
-        + (AUDIO_EXTRA_HEIGHT_PX if "audio" in playable else 0)
-    )
+    # An iframe cannot grow with its content, so size it to this page of turns (capped): a
+    # short transcript leaves no empty band, a long one scrolls inside the frame.
+    height = estimate_height(view, video="video" in playable, audio="audio" in playable)
     st.iframe(
         render_document(view, audio_url=playable.get("audio"), video_url=playable.get("video")),
         height=height,
     )
 
-    render_downloads(transcript, key=key, recordings=playable)
+    render_downloads(transcript, key=key, recordings=playable, file_stem=file_stem)
 
 
-def render_downloads(transcript: Transcript, *, key: str, recordings: dict[str, str]) -> None:
+def render_downloads(
+    transcript: Transcript, *, key: str, recordings: dict[str, str], file_stem: str = "transcript"
+) -> None:
     """A download button per export format (built only when clicked) and a link per playable recording."""
+    st.caption("Download transcript" + (" or recording" if recordings else ""))
     columns = st.columns(len(EXPORT_FORMATS) + len(recordings))
     for column, (name, fmt) in zip(columns, EXPORT_FORMATS.items(), strict=False):
         column.download_button(
-            f"Transcript ({fmt.label})",
+            fmt.label,
+            help=f"The transcript as {fmt.label} ({file_stem}.{fmt.extension})",
             data=partial(fmt.write, transcript),
-            file_name=f"transcript.{fmt.extension}",
+            file_name=f"{file_stem}.{fmt.extension}",
             mime=fmt.mime,
             key=f"{key}-download-{name}",
             on_click="ignore",
         )
     for column, (label, url) in zip(columns[len(EXPORT_FORMATS) :], recordings.items(), strict=True):
-        column.link_button(f"Download {label}", url)
+        column.link_button(label.capitalize(), url, help=f"Open the {label} recording to save it")

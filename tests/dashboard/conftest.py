@@ -181,3 +181,12 @@ def import_payload(at: AppTest, text: str) -> AppTest:
     """Paste a payload into the Schedule page's import box and load it."""
     at.text_area(key="schedule.paste").input(text)
     return click(at, "Load pasted JSON")
+
+
+def attach_uploader(at: AppTest, session_id: str):
+    """The Records page's attach uploader for a session (its key changes after each save, so the
+    saved file does not linger in it)."""
+    prefix = f"records.attach.{session_id}"
+    found = [u for u in at.file_uploader if u.key == prefix or str(u.key).startswith(prefix + ".")]
+    assert len(found) == 1, [u.key for u in at.file_uploader]
+    return found[0]

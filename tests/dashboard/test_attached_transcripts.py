@@ -15,7 +15,7 @@ from dashboard import attachments
 from dashboard.attachments import AttachmentProblem, read_upload
 from dashboard.widgets import attached_transcript, transcript_viewer
 
-from .conftest import click, import_payload, log_in, page_text, shown, widget
+from .conftest import attach_uploader, click, import_payload, log_in, page_text, shown, widget
 
 LATIN1 = "Alicé: Voilà, ça marche.\nBöb: Größe ñandú\n"
 ENCODED = {
@@ -70,7 +70,7 @@ def _scheduled(app, seed_payload) -> str:
 
 
 def _attach(app, sid: str, name: str, data: bytes) -> None:
-    app.file_uploader(key=f"records.attach.{sid}").set_value((name, data, "text/plain"))
+    attach_uploader(app, sid).set_value((name, data, "text/plain"))
     app.run()
     click(app, "Save attached transcript")
 
@@ -133,7 +133,7 @@ def test_a_stored_surrogate_neither_breaks_the_page_nor_hides_the_uploader(dashb
     app.run()
     assert not app.exception, app.exception
     assert "hi \ufffd there" in page_text(app)
-    assert app.file_uploader(key=f"records.attach.{sid}") is not None
+    assert attach_uploader(app, sid) is not None
     click(app, "Remove attached transcript")
     assert not app.exception
     assert repo.attached_transcript(sid) is None
@@ -159,10 +159,43 @@ def test_a_transcript_that_fails_to_render_shows_an_error_and_keeps_replace_and_
         assert any(
             "latin-1.txt" in e and "could not be shown" in e and "UnicodeEncodeError" in e for e in errors
         )
-        assert app.file_uploader(key=f"records.attach.{sid}") is not None
+        assert attach_uploader(app, sid) is not None
         assert widget(app, "button", "Remove attached transcript")
         _attach(app, sid, "cp1252.txt", ENCODED["cp1252.txt"])  # replacing it still works
     app.run()
     assert not app.exception
     assert dashboard_env.repository().attached_transcript(sid).filename == "cp1252.txt"
     assert "it’s “quoted” – dash €5" in page_text(app)
+
+
+def test_saving_says_so_empties_the_uploader_and_a_second_file_says_what_it_replaces(
+    dashboard_env, app, seed_payload
+):
+    sid = _scheduled(app, seed_payload)
+    uploader = attach_uploader(app, sid)
+    assert "csv" not in uploader.proto.type and ".csv" not in uploader.proto.type  # no CSV format exists
+    _attach(app, sid, "latin-1.txt", ENCODED["latin-1.txt"])
+    app.run()  # a second rerun (in a browser, e.g. a component's reply) keeps the message
+    assert [shown(s.value) for s in app.success] == ["Attached latin-1.txt (2 turns)."]
+    assert attach_uploader(app, sid).value is None, "the saved file does not linger in the uploader"
+    assert not [b for b in app.button if b.label == "Save attached transcript"]
+
+    attach_uploader(app, sid).set_value(("cp1252.txt", ENCODED["cp1252.txt"], "text/plain"))
+    app.run()
+    warnings = [shown(w.value) for w in app.warning]
+    assert "Saving cp1252.txt replaces the attached latin-1.txt." in warnings
+    assert dashboard_env.repository().attached_transcript(sid).filename == "latin-1.txt"  # not yet
+    click(app, "Save attached transcript")
+    assert [shown(s.value) for s in app.success] == ["Attached cp1252.txt (2 turns)."]
+    assert dashboard_env.repository().attached_transcript(sid).filename == "cp1252.txt"
+
+
+def test_downloads_are_named_per_record_and_per_attached_file(dashboard_env, app, seed_payload):
+    sid = _scheduled(app, seed_payload)
+    _attach(app, sid, "Teams call (final).txt", ENCODED["latin-1.txt"])
+    formats = ("TXT", "WebVTT", "SRT", "JSON")
+    buttons = [b.proto for b in app.get("download_button") if b.proto.label in formats]
+    assert sorted(b.label for b in buttons) == ["JSON", "SRT", "TXT", "WebVTT"]  # short labels
+    # The file name each button saves under is in its tooltip (a browser test saves one).
+    assert any(b.help.endswith("(teams-call-final.vtt)") for b in buttons), [b.help for b in buttons]
+    assert "Download transcript" in [c.value for c in app.caption]

@@ -11,7 +11,7 @@ from aceint_core import SessionClient
 from aceint_core.transcripts import parse_transcript
 from dashboard.embedded_sandbox import server_root
 
-from .conftest import click, flatten, import_payload, log_in, page_text, shown, widget
+from .conftest import attach_uploader, click, flatten, import_payload, log_in, page_text, shown, widget
 
 
 def _schedule(at, payload: dict) -> None:
@@ -94,7 +94,7 @@ def test_attach_transcript_file_for_an_interview_recorded_elsewhere(dashboard_en
     log_in(app)
     _schedule(app, seed_payload)
     app.switch_page("screens/records.py").run()
-    uploader = app.file_uploader(key=f"records.attach.{seed_payload['sessionId']}")
+    uploader = attach_uploader(app, seed_payload["sessionId"])
     uploader.set_value(("notes.txt", b"\x00\x01 not a transcript \x02", "text/plain"))
     app.run()
     click(app, "Save attached transcript")
@@ -105,7 +105,7 @@ def test_attach_transcript_file_for_an_interview_recorded_elsewhere(dashboard_en
         "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Interviewer>Tell me about closures.\n\n"
         "00:00:05.000 --> 00:00:09.000\n<v Candidate>A closure keeps its scope alive.\n"
     )
-    app.file_uploader(key=f"records.attach.{seed_payload['sessionId']}").set_value(
+    attach_uploader(app, seed_payload["sessionId"]).set_value(
         ("call.vtt", vtt.encode(), "text/vtt")
     )
     app.run()

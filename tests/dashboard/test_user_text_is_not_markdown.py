@@ -10,7 +10,7 @@ import pytest
 
 from dashboard.widgets.text import plain
 
-from .conftest import click, import_payload, log_in, shown, widget
+from .conftest import attach_uploader, click, import_payload, log_in, shown, widget
 
 EVIL_ROLE = "![t](http://evil.example/p.png) **bold** <b>x</b>"
 EVIL_NAME = "[Click](javascript:alert(1)) _Ann_ `code` :red[x] $x^2$"
@@ -87,7 +87,7 @@ def test_upload_file_names_are_shown_as_text(dashboard_env, app, seed_payload):
     import_payload(app, json.dumps(seed_payload))
     click(app, "Schedule interview")
     app.switch_page("screens/records.py").run()
-    uploader = app.file_uploader(key=f"records.attach.{seed_payload['sessionId']}")
+    uploader = attach_uploader(app, seed_payload["sessionId"])
     uploader.set_value((EVIL_FILE, b"\x00\x01 not a transcript \x02", "text/plain"))
     app.run()
     click(app, "Save attached transcript")
@@ -95,7 +95,7 @@ def test_upload_file_names_are_shown_as_text(dashboard_env, app, seed_payload):
     assert len(errors) == 1 and shown(errors[0]).startswith(EVIL_FILE)
     assert not _unescaped_markup(errors[0]), errors[0]
 
-    uploader = app.file_uploader(key=f"records.attach.{seed_payload['sessionId']}")
+    uploader = attach_uploader(app, seed_payload["sessionId"])
     uploader.set_value((EVIL_FILE, b"Alice: hello\nBob: hi there\n", "text/plain"))
     app.run()
     click(app, "Save attached transcript")
