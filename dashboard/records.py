@@ -20,14 +20,23 @@ TABLE_COLUMNS = {
     "job_role": "Job role",
     "status": "Status",
     "created_at": "Created",
-    "created_by": "Created by",
+    "payload_created_by": "Created by",
+    "created_by": "Scheduled by",
     "session_id": "Session ID",
 }
+"""Two different people: "Created by" is the payload's `createdBy` (what Aceint shows as the
+interview's creator, typed in the form); "Scheduled by" is the dashboard user who sent it."""
+
+
+def _cell(row: ScheduledSession, column: str) -> Any:
+    if column == "payload_created_by":
+        return str(row.payload.get("createdBy", "") or "")  # the wire key, as in schedule_form
+    return getattr(row, column)
 
 
 def table(rows: list[ScheduledSession]) -> pd.DataFrame:
     """The Records table: one line per session, newest first, times in UTC."""
-    data = [{col: getattr(r, col) for col in TABLE_COLUMNS} for r in rows]
+    data = [{col: _cell(r, col) for col in TABLE_COLUMNS} for r in rows]
     frame = pd.DataFrame(data, columns=list(TABLE_COLUMNS))
     if not frame.empty:
         frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True).dt.strftime("%Y-%m-%d %H:%M UTC")

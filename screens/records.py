@@ -36,6 +36,16 @@ if c3.button("Refresh statuses", key="records.refresh"):
         st.warning(f"{plain(session_id)}: {plain(problem)}")
 
 rows = ctx.repo.sessions(search=search, status=None if status == ALL else status)
+if rows:
+    # The open session's status is asked for before anything is drawn, so the table, the
+    # picker and the details below all show the same status in this run.
+    open_id = st.session_state.get("records.session")
+    open_row = next((r for r in rows if r.session_id == open_id), rows[0])
+    if (
+        open_row.status not in records.FINAL_STATUSES
+        and records.refresh_statuses(ctx.client, ctx.repo, [open_row]).updated
+    ):
+        rows = ctx.repo.sessions(search=search, status=None if status == ALL else status)
 frame = records.table(rows)
 st.dataframe(frame, hide_index=True, width="stretch")
 st.download_button(
@@ -56,8 +66,6 @@ if not rows:
 labels = records.option_map(rows)
 chosen = st.selectbox("Open a record", list(labels), format_func=labels.get, key="records.session")
 row = next(r for r in rows if r.session_id == chosen)
-if row.status not in records.FINAL_STATUSES and records.refresh_statuses(ctx.client, ctx.repo, [row]).updated:
-    row = ctx.repo.get(row.session_id) or row  # the open session's status is always current
 
 st.subheader(f"{plain(row.full_name)} — {plain(row.job_role)}")
 st.caption(

@@ -51,7 +51,8 @@ def test_records_lists_session_then_shows_transcript_after_completion(dashboard_
     assert not app.exception
     table = app.dataframe[0].value
     assert set(table["Candidate"]) == {"Sample Candidate", "Other Person"}
-    assert set(table["Created by"]) == {"recruiter"}
+    assert set(table["Scheduled by"]) == {"recruiter"}  # the dashboard user who sent it
+    assert set(table["Created by"]) == {seed_payload["createdBy"]}  # the payload's createdBy
     assert set(table["Status"]) == {"New"}
 
     widget(app, "selectbox", "Open a record").select(seed_payload["sessionId"])
@@ -115,3 +116,31 @@ def test_attach_transcript_file_for_an_interview_recorded_elsewhere(dashboard_en
     assert stored is not None and stored.filename == "call.vtt" and stored.uploaded_by == "recruiter"
     app.run()
     assert "A closure keeps its scope alive." in page_text(app)
+
+
+def test_one_run_shows_one_status_when_the_open_record_has_moved_on(dashboard_env, app, seed_payload):
+    log_in(app)
+    _schedule(app, seed_payload)
+    app.switch_page("screens/records.py").run()
+    assert list(app.dataframe[0].value["Status"]) == ["New"]
+    requests.post(
+        server_root(dashboard_env.base_url) + f"/sandbox/sessions/{seed_payload['sessionId']}/complete",
+        timeout=10,
+    ).raise_for_status()
+    app.run()  # no Refresh: opening the record is what finds it completed
+    assert list(app.dataframe[0].value["Status"]) == ["Completed"]
+    picker = widget(app, "selectbox", "Open a record")
+    assert " — Completed — " in picker.format_func(picker.value)
+    assert any("status Completed" in shown(c.value) for c in app.caption)
+
+
+def test_csv_has_both_creator_columns(dashboard_env, app, seed_payload):
+    from dashboard import records
+    from dashboard.csv_export import records_to_csv
+
+    log_in(app)
+    _schedule(app, seed_payload)
+    frame = records.table(dashboard_env.repository().sessions())
+    lines = records_to_csv(frame).decode("utf-8-sig").splitlines()
+    assert lines[0] == "Candidate,Job role,Status,Created,Created by,Scheduled by,Session ID"
+    assert f",{seed_payload['createdBy']},recruiter," in lines[1]
