@@ -28,7 +28,8 @@ def _ttl_seconds(text: str) -> int:
 
 
 DEFAULT_ACCESS_TTL_S: int = _ttl_seconds(constants.DEFAULT_ACCESS_TTL)
-MAX_ACCESS_TTL_S: int = 7 * 86400
+MAX_ACCESS_TTL_S: int = constants.MAX_ACCESS_TTL
+"""The longest accessTtl a client may ask for; `access_ttl_max_s` may grant less."""
 DEFAULT_REFRESH_TTL_S: int = 30 * 86400
 DEFAULT_MEDIA_LINK_TTL_S: int = 3600
 

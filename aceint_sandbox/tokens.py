@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 from aceint_core import contract
 
 from .http_errors import SandboxError
-from .options import DEFAULT_ACCESS_TTL_S, Credentials
+from .options import DEFAULT_ACCESS_TTL_S, MAX_ACCESS_TTL_S, Credentials
 from .stats import Stats
 from .store import Store, TokenRow
 
@@ -30,7 +30,7 @@ REFRESH_PREFIX = "sbx_rt_"
 
 
 def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _unauthorized(code: str, message: str) -> SandboxError:
@@ -47,17 +47,32 @@ def _string_field(body: dict[str, Any], key: str, fields: list[dict[str, str]]) 
     return value
 
 
-def _ttl_field(body: dict[str, Any], fields: list[dict[str, str]], default: int) -> int:
+def _ttl_field(body: dict[str, Any], fields: list[dict[str, str]], default: int, limit: int) -> int:
+    """accessTtl: whole seconds in 1..limit (NaN, infinities, fractions, huge or non-numbers
+    refused; checked before any int(), so no value can make the check itself fail)."""
     raw = body.get(contract.K_ACCESS_TTL, default)
-    if isinstance(raw, bool) or not isinstance(raw, int | float) or raw != int(raw) or raw < 1:
+    ok = (
+        not isinstance(raw, bool)
+        and isinstance(raw, int | float)
+        and 1 <= raw <= limit  # False for NaN
+        and float(raw).is_integer()
+    )
+    if not ok:
         fields.append(
             {
                 contract.K_FIELD: contract.K_ACCESS_TTL,
-                contract.K_ERROR_MESSAGE: f"{contract.K_ACCESS_TTL} must be whole seconds, at least 1",
+                contract.K_ERROR_MESSAGE: (
+                    f"{contract.K_ACCESS_TTL} must be whole seconds from 1 to {limit}"
+                    + (" (7 days)" if limit == 7 * 86400 else "")
+                ),
             }
         )
         return default
     return int(raw)
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
 
 
 class TokenService:
@@ -78,6 +93,9 @@ class TokenService:
         self.stats = stats
         self.credentials = credentials
         self.access_ttl_max_s = access_ttl_max_s
+        # The accessTtl a client may ask for (the documented 7 days); a lower access_ttl_max_s
+        # is a server that grants less than asked (expiresIn says so), not a 422.
+        self.ttl_limit = max(MAX_ACCESS_TTL_S, access_ttl_max_s)
         self.refresh_ttl_s = refresh_ttl_s
         self.ttl_cap = ttl_cap
         self.clock = clock
@@ -90,7 +108,7 @@ class TokenService:
     def _check_credentials(self, client_id: str, api_key: str, api_secret: str) -> None:
         c = self.credentials
         ok = all(
-            hmac.compare_digest(given.encode(), want.encode())
+            hmac.compare_digest(_utf8(given), _utf8(want))
             for given, want in (
                 (client_id, c.client_public_id),
                 (api_key, c.api_key),
@@ -154,7 +172,7 @@ class TokenService:
         client_id = _string_field(body, contract.K_CLIENT_PUBLIC_ID, fields)
         api_key = _string_field(body, contract.K_API_KEY, fields)
         api_secret = _string_field(body, contract.K_API_SECRET, fields)
-        ttl = _ttl_field(body, fields, DEFAULT_ACCESS_TTL_S)
+        ttl = _ttl_field(body, fields, DEFAULT_ACCESS_TTL_S, self.ttl_limit)
         if fields:
             raise SandboxError(
                 422,
@@ -190,7 +208,7 @@ class TokenService:
                 raise _unauthorized("token_expired", "the refresh token expired; issue a new token")
             ttl = row.access_ttl
             if contract.K_ACCESS_TTL in body:
-                ttl = _ttl_field(body, fields, row.access_ttl)
+                ttl = _ttl_field(body, fields, row.access_ttl, self.ttl_limit)
                 if fields:
                     raise SandboxError(
                         422, "validation_error", fields[0][contract.K_ERROR_MESSAGE], fields=fields
