@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse
 
 from aceint_core import contract
 
-from .http_errors import SandboxError
+from .request_body import json_body
+from .responses import JSONResponse
 from .runtime import Sandbox
 
 
@@ -21,27 +20,6 @@ def sandbox_of(request: Request) -> Sandbox:
 def origin_of(request: Request) -> str:
     """Scheme, host and port the client used, so links point back to this sandbox."""
     return str(request.base_url).rstrip("/")
-
-
-async def json_body(request: Request) -> Any:
-    """The parsed JSON body, or a 422 that says why it is not JSON."""
-    raw = await request.body()
-    if not raw.strip():
-        raise SandboxError(
-            422,
-            "invalid_json",
-            "the request body is empty; send a JSON object",
-            fields=[{contract.K_FIELD: "body", contract.K_ERROR_MESSAGE: "send a JSON object"}],
-        )
-    try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SandboxError(
-            422,
-            "invalid_json",
-            f"the request body is not valid JSON: {exc}",
-            fields=[{contract.K_FIELD: "body", contract.K_ERROR_MESSAGE: f"not valid JSON ({exc})"}],
-        ) from None
 
 
 def client_id(request: Request) -> str:

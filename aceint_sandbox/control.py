@@ -7,26 +7,20 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from aceint_core import contract
 
-from .api import JsonBody, json_body, origin_of, sandbox_of
+from .api import JsonBody, origin_of, sandbox_of
 from .faults import FaultConfig
 from .http_errors import SandboxError, validation_error
+from .request_body import optional_json_body
+from .responses import JSONResponse
 
 router = APIRouter(prefix="/sandbox")
 
 
-async def optional_json(request: Request) -> Any:
-    """Like json_body, but an empty body is allowed (None)."""
-    if not (await request.body()).strip():
-        return None
-    return await json_body(request)
-
-
-OptionalJsonBody = Annotated[Any, Depends(optional_json)]
+OptionalJsonBody = Annotated[Any, Depends(optional_json_body)]
 
 
 @router.get("/stats")

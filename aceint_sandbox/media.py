@@ -11,12 +11,13 @@ import re
 import threading
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from . import recordings
 from .api import sandbox_of
 from .http_errors import SandboxError, error_body
 from .media_links import MEDIA_KINDS
+from .responses import JSONResponse
 from .runtime import Sandbox
 from .store import MediaRow
 
@@ -58,6 +59,14 @@ def media_bytes(sandbox: Sandbox, session_id: str, kind: str) -> tuple[bytes, st
         return data, content_type
 
 
+_MAX_OFFSET_DIGITS = 18  # beyond this no stored file can reach; int() of 5000 digits would fail
+
+
+def _offset(digits: str) -> int:
+    """A Range offset; one too long to be a real position counts as past any end."""
+    return int(digits) if len(digits) <= _MAX_OFFSET_DIGITS else 10**_MAX_OFFSET_DIGITS
+
+
 def _ranged(request: Request, data: bytes, content_type: str) -> Response:
     size = len(data)
     headers = {"Accept-Ranges": "bytes", "Cache-Control": "private, max-age=300"}
@@ -67,9 +76,9 @@ def _ranged(request: Request, data: bytes, content_type: str) -> Response:
     if header and match and (match.group(1) or match.group(2)):
         first, last = match.group(1), match.group(2)
         if first:
-            start, end = int(first), min(int(last), size - 1) if last else size - 1
+            start, end = _offset(first), min(_offset(last), size - 1) if last else size - 1
         else:  # suffix range: the last N bytes
-            start, end = max(0, size - int(last)), size - 1
+            start, end = max(0, size - _offset(last)), size - 1
         if start >= size or start > end:
             return Response(
                 status_code=416,

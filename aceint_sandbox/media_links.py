@@ -52,7 +52,9 @@ class MediaLinks:
 
     def check(self, session_id: str, kind: str, expires: int, sig: str) -> str | None:
         """None when the link is good, else the reason it is refused."""
-        if not hmac.compare_digest(sig, self._sig(session_id, kind, expires)):
+        # bytes, not str: compare_digest refuses a str with non-ASCII characters (?sig=%C3%A9)
+        given = sig.encode("utf-8", "surrogatepass")
+        if not hmac.compare_digest(given, self._sig(session_id, kind, expires).encode()):
             return "bad_signature"
         if expires <= self.clock():
             return "link_expired"

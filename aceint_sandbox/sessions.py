@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import secrets
 import time
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from aceint_core.models import SessionInput
 from . import interview
 from .http_errors import SandboxError, validation_error
 from .media_links import MediaLinks
+from .responses import scrubbed
 from .stats import Stats
 from .store import IdempotencyRow, MediaRow, SessionRow, Store
 
@@ -51,7 +53,22 @@ def canonical(value: Any) -> str:
 
 
 def fingerprint(value: Any) -> str:
-    return hashlib.sha256(canonical(value).encode()).hexdigest()
+    return hashlib.sha256(canonical(value).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# A stored text that may hold a lone surrogate: a raw one, or the \udXXX escape that
+# json.dumps writes for one (valid pairs, e.g. emoji, match too and are left as they are).
+_MAYBE_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]|[\ud800-\udfff]")
+
+
+def from_store(text: str) -> Any:
+    """JSON read back from the store, with any lone surrogate made U+FFFD.
+
+    Input is checked (request_body), but a store written before that may hold one, and a
+    record or page built from it must still be servable (and the same every time).
+    """
+    value = json.loads(text)
+    return scrubbed(value) if _MAYBE_SURROGATE.search(text) else value
 
 
 def iso(ts: float | None) -> str | None:
@@ -129,7 +146,7 @@ class SessionService:
                             "body; send a new key for a new request",
                         )
                     self.stats.bump("idempotentReplays")
-                    return Reply(seen.status_code, json.loads(seen.response_json), replayed=True)
+                    return Reply(seen.status_code, from_store(seen.response_json), replayed=True)
             try:
                 session = SessionInput.model_validate(body)
             except ValidationError as exc:
@@ -195,7 +212,7 @@ class SessionService:
     def details(self, session_id: str) -> dict[str, Any]:
         with self.store.unit() as db:
             row = self._row(db, session_id)
-            data = json.loads(row.payload_json)
+            data = from_store(row.payload_json)
             data.update(
                 status=row.status,
                 createdAt=iso(row.created_at),
@@ -214,12 +231,12 @@ class SessionService:
                     f"session {session_id} has no record yet (status {row.status}); the record "
                     "exists once the interview is completed",
                 )
-            payload = json.loads(row.payload_json)
+            payload = from_store(row.payload_json)
             values = (
                 row.session_id,
                 self.links.url(origin, row.session_id, "video"),
                 self.links.url(origin, row.session_id, "audio"),
-                json.loads(row.transcript_json),
+                from_store(row.transcript_json),
                 payload.get("interviewCategory"),
                 interview.sub_category(payload),
             )
@@ -233,9 +250,9 @@ class SessionService:
             return self._progress(row)
 
     def _progress(self, row: SessionRow) -> dict[str, Any]:
-        payload = json.loads(row.payload_json)
+        payload = from_store(row.payload_json)
         qs = interview.questions(payload)
-        answers = json.loads(row.answers_json)
+        answers = from_store(row.answers_json)
         return {
             "sessionId": row.session_id,
             "status": row.status,
@@ -271,8 +288,8 @@ class SessionService:
         with self.store.unit() as db:
             row = self._open_row(db, session_id)
             self._start(row)
-            stored: list[str] = json.loads(row.answers_json)
-            total = len(interview.questions(json.loads(row.payload_json)))
+            stored: list[str] = from_store(row.answers_json)
+            total = len(interview.questions(from_store(row.payload_json)))
             if question_index is not None and question_index != len(stored):
                 if question_index < len(stored) and len(answers) == 1:
                     stored[question_index] = answers[0]  # an edit of an earlier answer
@@ -298,8 +315,8 @@ class SessionService:
         with self.store.unit() as db:
             row = self._open_row(db, session_id)
             self._start(row)
-            payload = json.loads(row.payload_json)
-            stored: list[str] = json.loads(row.answers_json)
+            payload = from_store(row.payload_json)
+            stored: list[str] = from_store(row.answers_json)
             total = len(interview.questions(payload))
             stored = (stored + list(answers or []))[:total]
             row.answers_json = json.dumps(stored)
@@ -314,7 +331,7 @@ class SessionService:
             rows = db.scalars(select(SessionRow).order_by(SessionRow.created_at)).all()
             items = []
             for row in rows:
-                payload = json.loads(row.payload_json)
+                payload = from_store(row.payload_json)
                 items.append(
                     {
                         "sessionId": row.session_id,
@@ -335,5 +352,5 @@ class SessionService:
     ) -> tuple[dict[str, Any], list[dict[str, Any]] | None, str]:
         with self.store.unit() as db:
             row = self._row(db, session_id)
-            transcript = json.loads(row.transcript_json) if row.transcript_json else None
-            return json.loads(row.payload_json), transcript, row.status
+            transcript = from_store(row.transcript_json) if row.transcript_json else None
+            return from_store(row.payload_json), transcript, row.status
