@@ -1,5 +1,5 @@
 """Builds the sandbox ASGI app: the API, the /sandbox/ controls, the candidate page and media,
-all wrapped in the fault layer."""
+all wrapped in the unexpected-error guard and then the fault layer."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from . import api, candidate_page, control, media
 from .faults import FaultMiddleware
-from .http_errors import install_error_handlers
+from .http_errors import UnexpectedErrorGuard, install_error_handlers
 from .options import SandboxOptions
 from .runtime import Sandbox
 
@@ -29,4 +29,4 @@ def create_app(options: SandboxOptions | None = None) -> tuple[Any, Sandbox]:
         from .demo import seed_demo_sessions
 
         seed_demo_sessions(sandbox)
-    return FaultMiddleware(app, sandbox.faults, sandbox.stats), sandbox
+    return FaultMiddleware(UnexpectedErrorGuard(app), sandbox.faults, sandbox.stats), sandbox

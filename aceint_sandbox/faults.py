@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from aceint_core import contract
 
-from .http_errors import error_body
+from .http_errors import REQUEST_ID_SCOPE_KEY, error_body
 from .stats import Stats
 
 ROUTES: dict[str, tuple[str, str]] = {
@@ -67,7 +67,7 @@ def _check_route(route: str, allow_any: bool) -> str:
 class FailNext(BaseModel):
     """The next `count` requests to `route` ("*" for any) get this fault."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     route: str = "*"
     kind: Kind = "status"
@@ -82,9 +82,13 @@ class FailNext(BaseModel):
 
 
 class FaultConfig(BaseModel):
-    """The JSON of GET/PUT /sandbox/faults. Rates are probabilities per request (0..1)."""
+    """The JSON of GET/PUT /sandbox/faults. Rates are probabilities per request (0..1).
 
-    model_config = ConfigDict(extra="forbid")
+    NaN and infinities are refused (allow_inf_nan=False): a cap of Infinity would be
+    accepted by `gt=0` and then make every snapshot unencodable as JSON.
+    """
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     latency_ms: float = Field(default=0, ge=0, le=120_000)
     error_rate: float = Field(default=0, ge=0, le=1)
@@ -140,22 +144,32 @@ class FaultInjector:
 
     def set(self, config: FaultConfig) -> None:
         with self._lock:
-            self.config = config
-            self._queue = [entry.model_copy() for entry in config.fail_next]
-            self._rng = random.Random(config.seed)
+            self._apply(config)
+
+    def _apply(self, config: FaultConfig) -> None:
+        self.config = config
+        self._queue = [entry.model_copy() for entry in config.fail_next]
+        self._rng = random.Random(config.seed)
 
     def merge(self, changes: dict[str, Any]) -> FaultConfig:
-        """PATCH: the current settings with `changes` on top (fail_next entries are appended)."""
+        """PATCH: the current settings with `changes` on top (fail_next entries are appended).
+
+        Validated as a whole before anything changes (a ValidationError leaves the settings
+        as they were), and done under the lock, so no request's draw is lost in between.
+        """
         with self._lock:
             current = self.config.model_dump()
             current["fail_next"] = [e.model_dump() for e in self._queue]
-        extra = changes.pop("fail_next", None)
-        current.update(changes)
-        if extra is not None:
-            current["fail_next"] = current["fail_next"] + list(extra)
-        config = FaultConfig.model_validate(current)
-        self.set(config)
-        return config
+            changes = dict(changes)
+            extra = changes.pop("fail_next", None)
+            current.update(changes)
+            if isinstance(extra, list):
+                current["fail_next"] = current["fail_next"] + extra
+            elif extra is not None:
+                current["fail_next"] = extra  # not a list: let validation name the field
+            config = FaultConfig.model_validate(current)
+            self._apply(config)
+            return config
 
     def clear(self) -> None:
         self.set(FaultConfig())
@@ -214,7 +228,7 @@ class FaultMiddleware:
             await self.app(scope, receive, send)
             return
         self.stats.request(route)
-        raw_send, send = send, _with_request_id(send)
+        raw_send, send = send, _with_request_id(send, scope)
         latency, fault = self.injector.draw(route)
         if latency:
             await asyncio.sleep(latency)
@@ -266,9 +280,11 @@ class FaultMiddleware:
             await _send_raw(send, fault.status, json.dumps(error_body("injected_fault", msg)).encode())
 
 
-def _with_request_id(send: Any) -> Any:
-    """`send` that adds an X-Request-Id to the response, so errors can be traced to one request."""
+def _with_request_id(send: Any, scope: dict[str, Any]) -> Any:
+    """`send` that adds an X-Request-Id to the response, so errors can be traced to one request
+    (also left in the scope, for the log line of an unexpected error)."""
     request_id = uuid.uuid4().hex.encode()
+    scope[REQUEST_ID_SCOPE_KEY] = request_id.decode()
     header = contract.REQUEST_ID_HEADER.lower().encode()
 
     async def sender(message: dict[str, Any]) -> None:
