@@ -8,6 +8,8 @@ check-then-insert of an idempotent create atomic.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -102,6 +104,16 @@ class MetaRow(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
+def _create_private_file(path: Path) -> None:
+    """Create a new database file 0600 before SQLite does: it holds token hashes and the
+    media signing key. SQLite gives its -wal and -shm files the database file's mode.
+    An existing file keeps the mode its owner gave it."""
+    if str(path).startswith("file:"):
+        return  # a SQLite URI filename; SQLite decides
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600))
+
+
 def _make_engine(db_url: str) -> Engine:
     url = make_url(db_url)
     if url.get_backend_name() != "sqlite":
@@ -110,7 +122,9 @@ def _make_engine(db_url: str) -> Engine:
     if database in ("", ":memory:"):
         # One shared connection, so every thread sees the same in-memory database.
         return create_engine(db_url, connect_args={"check_same_thread": False}, poolclass=StaticPool)
-    Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    path = Path(database).expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _create_private_file(path)
     engine = create_engine(db_url, connect_args={"check_same_thread": False, "timeout": 15})
 
     @event.listens_for(engine, "connect")
