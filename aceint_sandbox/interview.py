@@ -37,13 +37,20 @@ _QUESTION_TEMPLATES = {
     "basic": "Let's talk about {topic}. In {subtopic}, what does {concept} mean, in your own words?",
     "applied": (
         "Staying with {topic}, on {subtopic}: can you explain {concept} and give an example "
-        "of where it matters in real code?"
+        "of where it matters {practice}?"
     ),
     "deep": (
-        "On {topic}, within {subtopic}: walk me through {concept} in depth. What are its "
-        "edge cases and trade-offs, and how would you explain them to a junior colleague?"
+        "On {topic}, within {subtopic}: walk me through {concept} in depth. What are the hard "
+        "cases and trade-offs, and how would you explain them to a less experienced colleague?"
     ),
 }
+
+TECHNICAL = contract.INTERVIEW_CATEGORIES[0]
+"""Technical interviews ask about code; the others (Behavioral, HR, Managerial) about work with people."""
+
+
+def _is_technical(payload: dict[str, Any]) -> bool:
+    return payload.get("interviewCategory", TECHNICAL) == TECHNICAL
 
 
 def _depth_style(depth: int) -> str:
@@ -52,13 +59,14 @@ def _depth_style(depth: int) -> str:
 
 def questions(payload: dict[str, Any]) -> list[Question]:
     """One question per concept of every subtopic of every topic."""
+    practice = "in real code" if _is_technical(payload) else "in your own work"
     out: list[Question] = []
     for topic in payload.get("topics", []):
         style = _depth_style(int(topic.get("knowledge_depth", 3)))
         for sub in topic.get("subtopics", []):
             for concept in sub.get("concepts", []):
                 text = _QUESTION_TEMPLATES[style].format(
-                    topic=topic["name"], subtopic=sub["name"], concept=concept
+                    topic=topic["name"], subtopic=sub["name"], concept=concept, practice=practice
                 )
                 out.append(Question(len(out), topic["name"], sub["name"], concept, text))
     return out
@@ -91,22 +99,37 @@ def closing(payload: dict[str, Any]) -> str:
     )
 
 
-_ANSWER_TEMPLATES = (
-    "{concept} is something I use a lot. In {subtopic} it comes down to how the language treats "
-    "it at run time, and I'd show it with a short example and then the bug it helps you avoid.",
-    "I'd describe {concept} as a core idea of {topic}. The key point is understanding when it "
-    "applies, and in practice I check it with a small test before relying on it.",
-    "When I explain {concept} I start from the problem it solves. In my last project it came up "
-    "in {subtopic}, and knowing it saved us a tricky debugging session.",
-    "Honestly I know the basics of {concept} better than the edge cases. The main rule is clear "
-    "to me, and for the corner cases of {subtopic} I would read the specification.",
+# Generated answers for questions nobody answered. They must read plausibly for any concept
+# (of any grammatical number: "{concept}" only ever follows a preposition or "see"), and a
+# technical answer must not turn up in a managerial interview, so there is a set per kind.
+_TECHNICAL_ANSWERS = (
+    "With {concept}, I start from the problem it solves. I would show a short example from "
+    "{subtopic} and then the mistake that understanding it helps you avoid.",
+    "I see {concept} as one of the core ideas in {topic}. The key is knowing when it applies; in "
+    "practice I check my understanding with a small test before I rely on it.",
+    "On {concept}: it came up in my last project while we were working on {subtopic}, and "
+    "understanding it properly saved us a lot of time later on.",
+    "Honestly, I know the basics of {concept} better than the corner cases. The main rule is "
+    "clear to me, and for the unusual cases in {subtopic} I would check the documentation.",
+)
+_PEOPLE_ANSWERS = (
+    "With {concept}, I start by being clear about what I want to achieve. I prepare, say what I "
+    "have seen plainly, and then listen before deciding on the next step.",
+    "I see {concept} as a core part of {topic}. Recently I made a point of it with my team, "
+    "checked a few weeks later how it had landed, and adjusted my approach.",
+    "On {concept}: the situation that taught me most was one where it went wrong at first. What "
+    "I changed afterwards still shapes how I handle {subtopic} today.",
+    "Honestly, I am more confident with the everyday side of {concept} than with the hardest "
+    "cases. I have an approach that works, and for the difficult ones I ask someone more "
+    "experienced for advice.",
 )
 
 
-def default_answer(question: Question, session_id: str) -> str:
+def default_answer(question: Question, session_id: str, technical: bool = True) -> str:
     """A plausible candidate answer, stable for a given session and question."""
+    templates = _TECHNICAL_ANSWERS if technical else _PEOPLE_ANSWERS
     digest = hashlib.sha256(f"{session_id}:{question.index}".encode()).digest()
-    template = _ANSWER_TEMPLATES[digest[0] % len(_ANSWER_TEMPLATES)]
+    template = templates[digest[0] % len(templates)]
     return template.format(concept=question.concept, subtopic=question.subtopic, topic=question.topic)
 
 
@@ -119,6 +142,7 @@ def build_transcript(payload: dict[str, Any], answers: list[str]) -> list[dict[s
     qs = questions(payload)
     session_id = str(payload.get("sessionId", ""))
     candidate = str(payload.get("fullName") or "Candidate")
+    technical = _is_technical(payload)
     turns: list[dict[str, Any]] = []
     clock = 0.5
 
@@ -143,7 +167,7 @@ def build_transcript(payload: dict[str, Any], answers: list[str]) -> list[dict[s
     for q in qs:
         say(INTERVIEWER, "interviewer", q.text)
         answer = answers[q.index].strip() if q.index < len(answers) and answers[q.index].strip() else ""
-        say(candidate, "candidate", answer or default_answer(q, session_id))
+        say(candidate, "candidate", answer or default_answer(q, session_id, technical))
     say(INTERVIEWER, "interviewer", closing(payload))
     return turns
 

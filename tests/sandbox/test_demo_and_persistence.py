@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import uuid
 from pathlib import Path
 
+import pytest
 import requests
 
 from aceint_core import contract
@@ -85,3 +88,59 @@ def test_servers_do_not_share_in_memory_state(seed: dict) -> None:
         a.issue()
         a.create(seed)
         assert len(_listing(a)) == 1 and _listing(b) == []
+
+
+def _candidate_answers(transcript: list[dict]) -> list[str]:
+    """The candidate's answers to the questions (not the 'ready' reply)."""
+    return [t["text"] for t in transcript if t["role"] == "candidate"][1:]
+
+
+def _shares_a_word(answer: str, concept: str) -> bool:
+    stems = {w.lower()[:5] for w in concept.replace("-", " ").split() if len(w) >= 3 and w.lower() != "the"}
+    return any(stem in answer.lower() for stem in stems)
+
+
+def test_demo_answers_were_written_for_their_questions() -> None:
+    from aceint_sandbox.demo import DEMO_INTERVIEWS
+
+    with running_sandbox(seed_demo=True) as url:
+        api = Api(url)
+        api.issue()
+        seen: set[str] = set()
+        for demo in DEMO_INTERVIEWS:
+            sid = demo.payload["sessionId"]
+            record = api.call(contract.SESSION_RECORD, params={"session_id": sid}).json()["data"]
+            answers = _candidate_answers(record["transcript"])
+            concepts = [c for t in demo.payload["topics"] for s in t["subtopics"] for c in s["concepts"]]
+            assert answers == demo.answers and len(answers) == len(concepts)
+            for answer, concept in zip(answers, concepts, strict=True):
+                assert _shares_a_word(answer, concept), (concept, answer)
+                assert answer not in seen
+                seen.add(answer)
+            if demo.payload["interviewCategory"] != "Technical":
+                assert not any("code" in a or "debugging" in a for a in answers)
+
+
+TECH_WORDS = ("code", "debugging", "documentation", "a small test", "run time", "specification")
+
+
+@pytest.mark.parametrize("category", ["Technical", "Behavioral", "HR", "Managerial"])
+def test_generated_answers_fit_any_concept_and_the_category(authed: Api, seed: dict, category: str) -> None:
+    concepts = ["Giving difficult feedback", "Conflict resolution", "Stakeholder updates", "Isolation levels"]
+    payload = json.loads(json.dumps(seed))
+    payload["interviewCategory"] = category
+    payload["topics"][0]["subtopics"][0]["concepts"] = concepts
+    for sid_n in range(3):  # several sessions, so several of the generated templates show up
+        payload["sessionId"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{category}-{sid_n}"))
+        assert authed.create(payload).status_code == 201
+        authed.control("POST", f"/sandbox/sessions/{payload['sessionId']}/complete")
+        record = authed.call(contract.SESSION_RECORD, params={"session_id": payload["sessionId"]}).json()
+        transcript = record["data"]["transcript"]
+        answers = _candidate_answers(transcript)
+        assert len(answers) == len(concepts)
+        for answer, concept in zip(answers, concepts, strict=True):
+            assert concept in answer
+        questions = [t["text"] for t in transcript if t["role"] == "interviewer"]
+        if category != "Technical":
+            assert not [a for a in answers if any(w in a for w in TECH_WORDS)]
+            assert not [q for q in questions if "code" in q]
