@@ -47,6 +47,17 @@ LABELS: dict[str, str] = {
     "sessionStatus": "Session status",
     "createdBy": "Created by",
 }
+CHOICE_LABELS: dict[str, str] = {
+    "BY_CLIENT": "Hosted by client (BY_CLIENT)",
+    "BY_CANDIDATE": "By candidate (BY_CANDIDATE)",
+    "InProgress": "In progress",
+    "0-2": "0-2 years",
+    "2-5": "2-5 years",
+    "5-8": "5-8 years",
+    "8-12": "8-12 years",
+    "12+": "12+ years",
+}
+"""How a choice reads in the form; the payload keeps the wire value (the key)."""
 DEFAULT_DURATION = 30
 DEFAULT_TOPIC_WEIGHTAGE = 100
 DEFAULT_TOPIC_TIME = 10
@@ -63,6 +74,11 @@ MAX_CONCEPTS = 20
 concept is a set of widgets drawn on every click."""
 _UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _EXAMPLE_UUID = "3bcd6789-c679-4ff3-bdb1-e1730f3cb46b"
+
+
+def choice_label(value: str) -> str:
+    """The readable label of an enumeration value (the value itself when it already reads well)."""
+    return CHOICE_LABELS.get(value, value)
 
 
 def _uid() -> str:
@@ -119,12 +135,22 @@ class Validation:
 
 
 class ImportProblem(ValueError):
-    """An imported payload cannot be loaded into the form; `field` names where it went wrong."""
+    """An imported payload cannot be loaded into the form; `field` names where it went wrong
+    (the first place), `problems` lists every (field, message) found."""
 
     def __init__(self, field_path: str, message: str) -> None:
         super().__init__(f"{field_path}: {message}")
         self.field = field_path
         self.message = message
+        self.problems: list[tuple[str, str]] = [(field_path, message)]
+
+    @classmethod
+    def of(cls, found: list[ImportProblem]) -> ImportProblem:
+        first = cls(found[0].field, found[0].message)
+        first.problems = [pair for problem in found for pair in problem.problems]
+        if len(first.problems) > 1:
+            first.args = ("; ".join(f"{f}: {m}" for f, m in first.problems),)
+        return first
 
 
 # --- building and editing drafts ------------------------------------------------------------------
@@ -363,9 +389,29 @@ def _cap(path: str, items: list[Any], limit: int, what: str) -> None:
         raise ImportProblem(path, f"has {len(items)} entries; the form takes at most {limit} {what}")
 
 
+class _Problems:
+    """Collects every ImportProblem of one payload, so a paste with four bad fields is told
+    about all four at once; each failed read gives a stand-in value and the walk goes on."""
+
+    def __init__(self) -> None:
+        self.found: list[ImportProblem] = []
+
+    def read(self, read: Any, default: Any) -> Any:
+        try:
+            return read()
+        except ImportProblem as problem:
+            self.found.append(problem)
+            return default
+
+    def raise_any(self) -> None:
+        if self.found:
+            raise ImportProblem.of(self.found)
+
+
 def draft_from_payload(data: Any) -> FormDraft:
     """Structure and types are checked here; values the form can show (a bad UUID, a weightage
-    over 100) are loaded so `validate` can point at them beside their fields."""
+    over 100) are loaded so `validate` can point at them beside their fields. Every structural
+    problem is reported together (`ImportProblem.problems`)."""
     if (
         isinstance(data, dict)
         and contract.ENVELOPE_KEY in data
@@ -374,61 +420,84 @@ def draft_from_payload(data: Any) -> FormDraft:
         data = data[contract.ENVELOPE_KEY]
     if not isinstance(data, dict):
         raise ImportProblem("JSON", "must be one JSON object (the createSession payload)")
-    _reject_unknown(data, contract.SESSION_FIELDS, "")
+    problems = _Problems()
+    problems.read(lambda: _reject_unknown(data, contract.SESSION_FIELDS, ""), None)
     fields: dict[str, Any] = {}
     for name in contract.SESSION_FIELDS:
         if name == "topics":
             continue
         if name == "duration":
-            fields[name] = _require(data, name, int, "")
+            fields[name] = problems.read(lambda n=name: _require(data, n, int, ""), DEFAULT_DURATION)
         elif name in ("sessionId", "userId", "taskId") and name not in data:
             fields[name] = ""  # generated when the form fills missing ids
         elif name == "sessionStatus" and name not in data:
             fields[name] = "New"
         else:
-            fields[name] = _require(data, name, str, "")
+            fields[name] = problems.read(lambda n=name: _require(data, n, str, ""), None)
+            if fields[name] is None:
+                continue
         if name in CHOICES and fields[name] not in CHOICES[name]:
-            raise ImportProblem(name, f"{json.dumps(fields[name])} is not one of {', '.join(CHOICES[name])}")
-    raw_topics = _require(data, "topics", list, "")
-    _cap("topics", raw_topics, MAX_TOPICS, "topics")
+            problems.found.append(
+                ImportProblem(name, f"{json.dumps(fields[name])} is not one of {', '.join(CHOICES[name])}")
+            )
+    raw_topics = problems.read(lambda: _require(data, "topics", list, ""), [])
+    if len(raw_topics) > MAX_TOPICS:  # a list of thousands is not walked for more messages
+        problems.read(lambda: _cap("topics", raw_topics, MAX_TOPICS, "topics"), None)
+        problems.raise_any()
     topics = []
     for i, raw in enumerate(raw_topics):
-        where = f"topics[{i}]."
-        if not isinstance(raw, dict):
-            raise ImportProblem(f"topics[{i}]", "must be an object with id, name, weightage, ...")
-        _reject_unknown(raw, contract.TOPIC_FIELDS, where)
-        subtopics = []
-        raw_subs = _require(raw, "subtopics", list, where)
-        _cap(f"{where}subtopics", raw_subs, MAX_SUBTOPICS, "subtopics in a topic")
-        for j, raw_sub in enumerate(raw_subs):
-            sub_where = f"{where}subtopics[{j}]."
-            if not isinstance(raw_sub, dict):
-                raise ImportProblem(f"{where}subtopics[{j}]", "must be an object with id, name, concepts")
-            _reject_unknown(raw_sub, contract.SUBTOPIC_FIELDS, sub_where)
-            concepts = _require(raw_sub, "concepts", list, sub_where)
-            _cap(f"{sub_where}concepts", concepts, MAX_CONCEPTS, "concepts in a subtopic")
-            for k, concept in enumerate(concepts):
-                if not isinstance(concept, str):
-                    raise ImportProblem(f"{sub_where}concepts[{k}]", "must be text")
-                _encodable(concept, f"{sub_where}concepts[{k}]")
-            subtopics.append(
-                SubtopicDraft(
-                    id=_id_of(raw_sub, sub_where),
-                    name=_require(raw_sub, "name", str, sub_where),
-                    concepts=list(concepts),
-                )
-            )
-        topics.append(
-            TopicDraft(
-                id=_id_of(raw, where),
-                name=_require(raw, "name", str, where),
-                weightage=_require(raw, "weightage", int, where),
-                allocated_time=_require(raw, "allocated_time", int, where),
-                knowledge_depth=_require(raw, "knowledge_depth", int, where),
-                subtopics=subtopics,
-            )
-        )
+        topic = problems.read(lambda i=i, raw=raw: _topic_from_payload(i, raw, problems), None)
+        if topic is not None:
+            topics.append(topic)
+    problems.raise_any()
     return FormDraft(fields=fields, topics=topics)
+
+
+def _topic_from_payload(i: int, raw: Any, problems: _Problems) -> TopicDraft:
+    where = f"topics[{i}]."
+    if not isinstance(raw, dict):
+        raise ImportProblem(f"topics[{i}]", "must be an object with id, name, weightage, ...")
+    problems.read(lambda: _reject_unknown(raw, contract.TOPIC_FIELDS, where), None)
+    subtopics = []
+    raw_subs = problems.read(lambda: _require(raw, "subtopics", list, where), [])
+    _cap(f"{where}subtopics", raw_subs, MAX_SUBTOPICS, "subtopics in a topic")
+    for j, raw_sub in enumerate(raw_subs):
+        sub = problems.read(
+            lambda j=j, raw_sub=raw_sub: _subtopic_from_payload(where, j, raw_sub, problems), None
+        )
+        if sub is not None:
+            subtopics.append(sub)
+
+    def number(name: str, default: int) -> int:
+        return problems.read(lambda: _require(raw, name, int, where), default)
+
+    return TopicDraft(
+        id=problems.read(lambda: _id_of(raw, where), ""),
+        name=problems.read(lambda: _require(raw, "name", str, where), ""),
+        weightage=number("weightage", DEFAULT_TOPIC_WEIGHTAGE),
+        allocated_time=number("allocated_time", DEFAULT_TOPIC_TIME),
+        knowledge_depth=number("knowledge_depth", DEFAULT_KNOWLEDGE_DEPTH),
+        subtopics=subtopics,
+    )
+
+
+def _subtopic_from_payload(where: str, j: int, raw_sub: Any, problems: _Problems) -> SubtopicDraft:
+    sub_where = f"{where}subtopics[{j}]."
+    if not isinstance(raw_sub, dict):
+        raise ImportProblem(f"{where}subtopics[{j}]", "must be an object with id, name, concepts")
+    problems.read(lambda: _reject_unknown(raw_sub, contract.SUBTOPIC_FIELDS, sub_where), None)
+    concepts = problems.read(lambda: _require(raw_sub, "concepts", list, sub_where), [])
+    _cap(f"{sub_where}concepts", concepts, MAX_CONCEPTS, "concepts in a subtopic")
+    for k, concept in enumerate(concepts):
+        if not isinstance(concept, str):
+            problems.found.append(ImportProblem(f"{sub_where}concepts[{k}]", "must be text"))
+            continue
+        problems.read(lambda c=concept, k=k: _encodable(c, f"{sub_where}concepts[{k}]"), None)
+    return SubtopicDraft(
+        id=problems.read(lambda: _id_of(raw_sub, sub_where), ""),
+        name=problems.read(lambda: _require(raw_sub, "name", str, sub_where), ""),
+        concepts=[c for c in concepts if isinstance(c, str)],
+    )
 
 
 # --- validation -------------------------------------------------------------------------------------
@@ -443,15 +512,15 @@ def validate(draft: FormDraft) -> Validation:
         if value and not _UUID_RE.match(value):
             result.add(
                 name,
-                f"{LABELS[name]} ({name}) must be a UUID such as {_EXAMPLE_UUID}; "
+                f"{LABELS[name]} must be a UUID such as {_EXAMPLE_UUID}; "
                 "clear the field to generate one.",
             )
     for name in TEXT_FIELDS:
         if not str(f.get(name) or "").strip():
-            result.add(name, f"{LABELS[name]} ({name}) is empty; enter a name.")
+            result.add(name, f"{LABELS[name]} is required.")
     for name, allowed in CHOICES.items():
         if f.get(name) not in allowed:
-            result.add(name, f"{LABELS[name]} ({name}) must be one of {', '.join(allowed)}.")
+            result.add(name, f"{LABELS[name]} must be one of {', '.join(map(choice_label, allowed))}.")
     low, high = contract.DURATION_MINUTES
     duration = f.get("duration")
     if not isinstance(duration, int) or not low <= duration <= high:
@@ -530,8 +599,8 @@ def _validate_topics(draft: FormDraft, result: Validation, duration: int | None)
         elif total < contract.WEIGHTAGE_TOTAL:
             result.warn(
                 "topics.weightage",
-                f"Topic weightages add up to {total}, under {contract.WEIGHTAGE_TOTAL}. "
-                "Allowed (the SDK README's example does this); Aceint scores against the total.",
+                f"Topic weightages add up to {total} of {contract.WEIGHTAGE_TOTAL}. "
+                "Aceint accepts this; the rest is unallocated.",
             )
         minutes = sum(t.allocated_time for t in draft.topics)
         if duration is not None and minutes > duration:

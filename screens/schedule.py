@@ -34,27 +34,35 @@ with form_col:
     for text in orphans:
         st.error(plain(text))
     st.divider()
-    if st.button("Schedule interview", type="primary", disabled=not validation.ok, key="schedule.submit"):
-        assert validation.session_input is not None
-        try:
-            row = scheduling.schedule(
-                ctx.client, ctx.repo, validation.session_input, scheduled_by=ctx.username
-            )
-        except scheduling.NotSent as exc:
-            st.error(f"The interview was not scheduled. {plain(describe_not_sent(exc))}")
-        except errors.AceintError as exc:
-            kept = ctx.repo.get(validation.session_input.session_id)
-            if kept is not None and kept.status == scheduling.UNCONFIRMED:
-                st.warning(plain(describe_unconfirmed(exc)))
-            else:
-                st.error(f"The interview was not scheduled. {plain(describe(exc))}")
+    if st.button(
+        "Schedule interview", type="primary", key="schedule.submit", on_click=form_state.show_all_messages
+    ):
+        st.session_state.pop(LAST_KEY, None)  # a new attempt: the last one's result is not this one's
+        if validation.session_input is None:
+            count = sum(len(m) for m in validation.errors.values())
+            st.error(f"Not scheduled yet: {count} field(s) need attention; see the messages beside them.")
         else:
-            st.session_state[LAST_KEY] = (row.session_id, row.full_name, row.iframe_url)
-    if not validation.ok:
-        st.caption("Fix the messages above to enable scheduling.")
+            try:
+                row = scheduling.schedule(
+                    ctx.client, ctx.repo, validation.session_input, scheduled_by=ctx.username
+                )
+            except scheduling.NotSent as exc:
+                st.error(f"The interview was not scheduled. {plain(describe_not_sent(exc))}")
+            except errors.AceintError as exc:
+                kept = ctx.repo.get(validation.session_input.session_id)
+                if kept is not None and kept.status == scheduling.UNCONFIRMED:
+                    st.warning(plain(describe_unconfirmed(exc)))
+                else:
+                    st.error(f"The interview was not scheduled. {plain(describe(exc))}")
+            else:
+                payload = schedule_form.payload_json(draft)
+                st.session_state[LAST_KEY] = (row.session_id, row.full_name, row.iframe_url, payload)
     last = st.session_state.get(LAST_KEY)
+    if last and last[3] != schedule_form.payload_json(draft):
+        del st.session_state[LAST_KEY]  # the form changed since: that panel is about another payload
+        last = None
     if last:
-        session_id, name, iframe_url = last
+        session_id, name, iframe_url, _ = last
         st.success(f"Scheduled the interview for {plain(name)}.")
         st.markdown("Session ID")
         st.code(session_id, language=None)

@@ -19,14 +19,17 @@ def _import(text: str | bytes, source: str) -> None:
     try:
         new = schedule_form.parse_import(text)
     except schedule_form.ImportProblem as problem:
-        st.session_state[IMPORT_MESSAGE_KEY] = (
-            "error",
-            f"Import refused ({plain(source)}) — {plain(problem.field)}: {plain(problem.message)}. "
-            "Nothing in the form was changed.",
-        )
+        listed = problem.problems
+        if len(listed) == 1:
+            text = f"Import refused ({plain(source)}) — {plain(listed[0][0])}: {plain(listed[0][1])}. "
+        else:
+            text = f"Import refused ({plain(source)}): {len(listed)} problems.\n\n" + "".join(
+                f"- {plain(field)}: {plain(message)}\n" for field, message in listed
+            ) + "\n"
+        st.session_state[IMPORT_MESSAGE_KEY] = ("error", text + "Nothing in the form was changed.")
         return
     schedule_form.fill_missing_ids(new)
-    replace_draft(new)
+    replace_draft(new, show_all_messages=True)  # an import is a whole form to check at once
     issues = schedule_form.validate(new)
     if issues.errors:
         st.session_state[IMPORT_MESSAGE_KEY] = (

@@ -1,7 +1,8 @@
 """Topic, subtopic and concept builder: add, edit, remove and reorder, bound to the draft.
 
-Each topic is an expander with its fields and ↑ ↓ ✕ buttons; each subtopic has a name, an id
-and its concepts one per line (so editing, removing and reordering concepts is editing text).
+Each topic is an expander with its fields and move/remove buttons that say what they move;
+each subtopic has a name, an id and its concepts one per line (so editing, removing and
+reordering concepts is editing text).
 Buttons act through callbacks on the draft, so a click changes the form before it is drawn.
 Every widget has a key built from the item's uid, which lets tests find and drive them.
 """
@@ -13,7 +14,7 @@ import streamlit as st
 from dashboard import schedule_form
 from dashboard.schedule_form import FormDraft
 
-from .form_state import Messages, bind, fill_when_blank, key
+from .form_state import Messages, bind, fill_when_blank, key, touched_then
 from .text import plain
 
 
@@ -22,42 +23,41 @@ def _topic_fields(draft: FormDraft, i: int, messages: Messages) -> None:
     p = f"topics[{i}]"
     c1, c2 = st.columns([3, 1])
     with c1:
-        topic.name = st.text_input("Topic name", key=bind(key("t", topic.uid, "name"), topic.name))
-        messages.slot(f"{p}.name")
+        k = bind(key("t", topic.uid, "name"), topic.name)
+        topic.name = st.text_input("Topic name", key=k, on_change=touched_then, args=(k,))
+        messages.slot(f"{p}.name", k)
     with c2:
         k = bind(key("t", topic.uid, "id"), topic.id)
         topic.id = st.text_input(
             "Topic id",
             key=k,
             help="Empty: topic-N",
-            on_change=fill_when_blank,
-            args=(draft, k, lambda v: setattr(topic, "id", v), lambda: topic.id),
+            on_change=touched_then,
+            args=(k, fill_when_blank, draft, k, lambda v: setattr(topic, "id", v), lambda: topic.id),
         )
-        messages.slot(f"{p}.id")
+        messages.slot(f"{p}.id", k)
     c1, c2, c3 = st.columns(3)
-    with c1:
-        topic.weightage = int(
-            st.number_input("Weightage", step=1, key=bind(key("t", topic.uid, "weightage"), topic.weightage))
-        )
-        messages.slot(f"{p}.weightage")
-    with c2:
-        topic.allocated_time = int(
-            st.number_input(
-                "Allocated time (minutes)",
-                step=1,
-                key=bind(key("t", topic.uid, "allocated_time"), topic.allocated_time),
+    for column, (name, label) in zip(
+        (c1, c2, c3),
+        (
+            ("weightage", "Weightage"),
+            ("allocated_time", "Allocated time (minutes)"),
+            ("knowledge_depth", "Knowledge depth (1-5)"),
+        ),
+        strict=True,
+    ):
+        with column:
+            k = bind(key("t", topic.uid, name), getattr(topic, name))
+            setattr(
+                topic,
+                name,
+                int(
+                    st.number_input(
+                        label, step=1, key=k, help=f"Sent as `{name}`.", on_change=touched_then, args=(k,)
+                    )
+                ),
             )
-        )
-        messages.slot(f"{p}.allocated_time")
-    with c3:
-        topic.knowledge_depth = int(
-            st.number_input(
-                "Knowledge depth (1-5)",
-                step=1,
-                key=bind(key("t", topic.uid, "knowledge_depth"), topic.knowledge_depth),
-            )
-        )
-        messages.slot(f"{p}.knowledge_depth")
+            messages.slot(f"{p}.{name}", k)
 
 
 def _subtopic(draft: FormDraft, i: int, j: int, messages: Messages) -> None:
@@ -67,47 +67,51 @@ def _subtopic(draft: FormDraft, i: int, j: int, messages: Messages) -> None:
     st.markdown(f"**Subtopic {j + 1}**")
     c1, c2 = st.columns([3, 1])
     with c1:
-        sub.name = st.text_input("Subtopic name", key=bind(key("s", sub.uid, "name"), sub.name))
-        messages.slot(f"{sp}.name")
+        k = bind(key("s", sub.uid, "name"), sub.name)
+        sub.name = st.text_input("Subtopic name", key=k, on_change=touched_then, args=(k,))
+        messages.slot(f"{sp}.name", k)
     with c2:
         k = bind(key("s", sub.uid, "id"), sub.id)
         sub.id = st.text_input(
             "Subtopic id",
             key=k,
             help="Empty: subtopic-N",
-            on_change=fill_when_blank,
-            args=(draft, k, lambda v: setattr(sub, "id", v), lambda: sub.id),
+            on_change=touched_then,
+            args=(k, fill_when_blank, draft, k, lambda v: setattr(sub, "id", v), lambda: sub.id),
         )
-        messages.slot(f"{sp}.id")
+        messages.slot(f"{sp}.id", k)
+    k = bind(key("s", sub.uid, "concepts"), schedule_form.concepts_to_text(sub.concepts))
     text = st.text_area(
         "Concepts (one per line)",
         help=f"At most {schedule_form.MAX_CONCEPTS} concepts per subtopic",
-        key=bind(key("s", sub.uid, "concepts"), schedule_form.concepts_to_text(sub.concepts)),
+        key=k,
         height=90,
+        on_change=touched_then,
+        args=(k,),
     )
     sub.concepts = schedule_form.concepts_from_text(text)
-    messages.slot(f"{sp}.concepts")
-    b1, b2, b3, _ = st.columns([1, 1, 1, 5])
+    messages.slot(f"{sp}.concepts", k)
+    b1, b2, b3, _ = st.columns([1, 1, 1, 2])
     b1.button(
-        "↑",
+        "↑ Subtopic up",
         key=key("s", sub.uid, "up"),
-        help="Move subtopic up",
+        help=f"Move subtopic {j + 1} above the one before it",
         disabled=j == 0,
         on_click=schedule_form.move_subtopic,
         args=(draft, topic.uid, sub.uid, -1),
     )
     b2.button(
-        "↓",
+        "↓ Subtopic down",
         key=key("s", sub.uid, "down"),
-        help="Move subtopic down",
+        help=f"Move subtopic {j + 1} below the one after it",
         disabled=j == len(topic.subtopics) - 1,
         on_click=schedule_form.move_subtopic,
         args=(draft, topic.uid, sub.uid, 1),
     )
     b3.button(
-        "✕",
+        "✕ Remove subtopic",
         key=key("s", sub.uid, "remove"),
-        help="Remove subtopic",
+        help=f"Remove subtopic {j + 1} and its concepts",
         on_click=schedule_form.remove_subtopic,
         args=(draft, topic.uid, sub.uid),
     )
@@ -148,15 +152,17 @@ def render_topic_builder(draft: FormDraft, messages: Messages, generated: list[s
                 args=(draft, topic.uid),
             )
             b2.button(
-                "Move up",
+                "Move topic up",
                 key=key("t", topic.uid, "up"),
+                help=f"Move topic {i + 1} above the one before it",
                 disabled=i == 0,
                 on_click=schedule_form.move_topic,
                 args=(draft, topic.uid, -1),
             )
             b3.button(
-                "Move down",
+                "Move topic down",
                 key=key("t", topic.uid, "down"),
+                help=f"Move topic {i + 1} below the one after it",
                 disabled=i == len(draft.topics) - 1,
                 on_click=schedule_form.move_topic,
                 args=(draft, topic.uid, 1),
@@ -164,6 +170,7 @@ def render_topic_builder(draft: FormDraft, messages: Messages, generated: list[s
             b4.button(
                 "Remove topic",
                 key=key("t", topic.uid, "remove"),
+                help=f"Remove topic {i + 1} with its subtopics",
                 on_click=schedule_form.remove_topic,
                 args=(draft, topic.uid),
             )

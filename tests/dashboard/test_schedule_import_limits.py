@@ -94,16 +94,16 @@ def test_a_refused_import_keeps_the_form_and_says_why(dashboard_env, app, seed_p
     elif text == "many topics":
         text = json.dumps(dict(seed_payload, duration=180, topics=_topics(seed_payload, 300)))
     log_in(app)
-    widget(app, "text_input", "Candidate full name (fullName)").input("Keep Me")
+    widget(app, "text_input", "Candidate full name").input("Keep Me")
     app.run()
     import_payload(app, text)
     assert not app.exception, app.exception
     errors = [shown(e.value) for e in app.error]
     assert any(words in e and "Nothing in the form was changed" in e for e in errors), errors
-    assert widget(app, "text_input", "Candidate full name (fullName)").value == "Keep Me"
+    assert widget(app, "text_input", "Candidate full name").value == "Keep Me"
     app.run()  # and the page keeps working on the next click
     assert not app.exception
-    assert widget(app, "text_input", "Candidate full name (fullName)").value == "Keep Me"
+    assert widget(app, "text_input", "Candidate full name").value == "Keep Me"
 
 
 def test_the_limits_are_stated_beside_import_and_topics(dashboard_env, app):

@@ -270,7 +270,7 @@ def test_schedule_page_says_nothing_was_created_when_sign_in_fails(dashboard_env
     assert not any("may or may not" in w.value for w in app.warning)
     assert dashboard_env.repository().get(seed_payload["sessionId"]) is None
     assert control.requests_to(CREATE) == 0
-    assert widget(app, "text_input", "Candidate full name (fullName)").value == seed_payload["fullName"]
+    assert widget(app, "text_input", "Candidate full name").value == seed_payload["fullName"]
     click(app, "Schedule interview")  # the form was kept: pressing again schedules it
     assert any("Scheduled the interview" in s.value for s in app.success)
     control.close()

@@ -113,4 +113,4 @@ def test_the_sidebar_shows_the_user_as_text(dashboard_env, app):
     sidebar = [m.value for m in app.sidebar.markdown]
     signed_in = [m for m in sidebar if m.startswith("Signed in as")]
     assert signed_in == [f"Signed in as **{plain('Demo Recruiter')}** ({plain('recruiter')})"]
-    widget(app, "text_input", "Candidate full name (fullName)")  # the page itself still works
+    widget(app, "text_input", "Candidate full name")  # the page itself still works
