@@ -222,25 +222,19 @@ class TokenManager:
         try:
             data = self.transport.request(method, path, json=body)
         except AuthenticationError as error:
-            raise AuthenticationError(
+            raise error.with_message(
                 f"Aceint refused the client credentials ({error.message}); check client_public_id, api_key "
                 f"and api_secret ({constants.ENV_CLIENT_PUBLIC_ID}, {constants.ENV_API_KEY}, "
-                f"{constants.ENV_API_SECRET})",
-                status_code=error.status_code,
-                code=error.code,
-                request_id=error.request_id,
+                f"{constants.ENV_API_SECRET})"
             ) from None
         except APIStatusError as error:
             if error.status_code not in (404, 405):
                 raise
             # No token route here: the base URL points somewhere that is not the Aceint API.
-            raise type(error)(
+            raise error.with_message(
                 f"{error.message}; there is no token endpoint at {self.transport.base_url}{path}: check "
                 f"base_url ({constants.ENV_BASE_URL}), which must end with {contract.API_PREFIX}, e.g. "
-                f"{contract.MODE_BASE_URLS['dev']}",
-                status_code=error.status_code,
-                code=error.code,
-                request_id=error.request_id,
+                f"{contract.MODE_BASE_URLS['dev']}"
             ) from None
         record = self._record_from(data, requested_wall, previous_refresh=None, label=f"{method} {path}")
         logger.debug("issued access token (lifetime %.0fs)", record.lifetime)

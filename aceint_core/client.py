@@ -360,11 +360,8 @@ class SessionClient:
                 return self._transport.request(method, path, json=json, headers=sent, route=route)
             except AuthenticationError as error:
                 if attempt == 2:
-                    raise AuthenticationError(
-                        f"Aceint refused a freshly issued access token too ({error.message})",
-                        status_code=error.status_code,
-                        code=error.code,
-                        request_id=error.request_id,
+                    raise error.with_message(
+                        f"Aceint refused a freshly issued access token too ({error.message})"
                     ) from None
                 logger.debug(
                     "%s %s got 401; dropping that token (generation %d) and retrying once",

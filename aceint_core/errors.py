@@ -18,7 +18,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 
 class AceintError(Exception):
@@ -73,6 +73,17 @@ class APIStatusError(AceintError):
         self.request_id = request_id
         self.fields = fields or []
         self.retry_after = retry_after
+
+    def with_message(self, message: str) -> Self:
+        """The same error (class, status, code, fields) told with a message that names the fix."""
+        return type(self)(
+            message,
+            status_code=self.status_code,
+            code=self.code,
+            request_id=self.request_id,
+            fields=self.fields,
+            retry_after=self.retry_after,
+        )
 
     def __str__(self) -> str:
         text = f"{self.status_code}: {self.message}"
