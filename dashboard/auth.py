@@ -36,6 +36,11 @@ KNOWN_DEFAULT_COOKIE_KEYS = frozenset({"", "some_key", "some_signature_key", "ch
 MIN_COOKIE_KEY_LENGTH = 24
 
 
+REMOVE_DEMO_COMMAND = "python -m dashboard.manage_users remove-demo"
+ADD_USER_COMMAND = "python -m dashboard.manage_users add <username>"
+_ANNOUNCED_REFUSALS: set[tuple[str, ...]] = set()
+
+
 class AuthConfigError(ValueError):
     """The users file is missing, unreadable or unsafe; the message says which and how to fix it."""
 
@@ -181,6 +186,22 @@ def announce_demo_account(path: Path, stream: Any = None) -> None:
     )
 
 
+def announce_refusal(mode: str, reasons: list[str], stream: Any = None) -> bool:
+    """Print why the dashboard refuses to start to the terminal that started it, once per process
+    for the same reasons (every page load reruns the app); the page says the same. True if printed."""
+    seen = (mode, *reasons)
+    if seen in _ANNOUNCED_REFUSALS:
+        return False
+    _ANNOUNCED_REFUSALS.add(seen)
+    lines = "\n".join(f"    - {r}" for r in reasons)
+    print(
+        f"\n  Aceint dashboard: refusing to start in {mode} mode:\n{lines}\n",
+        file=stream or sys.stderr,
+        flush=True,
+    )
+    return True
+
+
 def prepare_auth_file(path: Path, *, mode: str, cookie_name: str, cookie_expiry_days: float) -> AuthFile:
     """Load the users file; in sandbox mode create it with the demo account when it is missing."""
     path = Path(path)
@@ -211,7 +232,7 @@ def refusals(auth: AuthFile, mode: str) -> list[str]:
     if DEMO_USERNAME in {u.lower() for u in auth.usernames}:
         reasons.append(
             f"the sandbox demo account `{DEMO_USERNAME}` is in {auth.path}; its password is public. "
-            "Remove it and add your own recruiters."
+            f"Remove it with `{REMOVE_DEMO_COMMAND}` and add your own recruiters with `{ADD_USER_COMMAND}`."
         )
     key = str(auth.cookie.get("key") or "")
     if not key:
@@ -223,7 +244,7 @@ def refusals(auth: AuthFile, mode: str) -> list[str]:
             "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`."
         )
     if not auth.usernames:
-        reasons.append(f"{auth.path} lists no users.")
+        reasons.append(f"{auth.path} lists no users; add one with `{ADD_USER_COMMAND}`.")
     return reasons
 
 

@@ -54,15 +54,25 @@ def _go_to(page, title: str) -> None:
     page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()
 
 
+def _local(request_url: str) -> bool:
+    return request_url.startswith(("http://127.0.0.1:", "data:", "blob:", "about:"))
+
+
 def test_schedule_preview_run_and_review(run_streamlit, page, screenshot, tmp_path, seed_payload):
     sandbox_port = free_port()
     url = run_streamlit(ROOT / "app.py", env=_env(tmp_path, sandbox_port), cwd=_workdir(tmp_path))
     base_url = f"http://127.0.0.1:{sandbox_port}/backend/api/v1"
+    outside: list[str] = []  # every request the page makes must stay on loopback (works offline)
+    page.on("request", lambda request: None if _local(request.url) else outside.append(request.url))
 
-    # Before login only the login page exists, whatever the URL asks for.
+    # Before login only the login page exists, whatever the URL asks for: a deep link shows the
+    # login form (no "Page not found" dialog) and opens once signed in.
     page.goto(url + "/records")
     page.get_by_role("heading", name="Aceint recruiter dashboard").wait_for()
     page.get_by_role("textbox", name="Username").wait_for()
+    page.wait_for_timeout(1500)  # the dialog, when there was one, came a moment after the form
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.get_by_role("dialog").count() == 0
     assert page.get_by_text("Interview records").count() == 0
     assert page.get_by_test_id("stSidebarNav").count() == 0
     screenshot(page, "e2e-01-login")
@@ -70,12 +80,22 @@ def test_schedule_preview_run_and_review(run_streamlit, page, screenshot, tmp_pa
     page.get_by_role("textbox", name="Username").fill(DEMO_USERNAME)
     page.get_by_role("textbox", name="Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.get_by_role("heading", name="Schedule an interview").wait_for()
+    page.get_by_role("heading", name="Interview records").wait_for()  # the page that was asked for
+    assert page.url.rstrip("/").endswith("/records")
+    assert page.get_by_text("Page not found").count() == 0
     expect(page.get_by_test_id("stSidebar")).to_contain_text(base_url, timeout=20_000)
+    screenshot(page, "e2e-01b-deep-link-after-login")
+    # The page icon is a local image (an icon font would be fetched from fonts.gstatic.com).
+    icon = page.locator("link[rel~='icon']").first.get_attribute("href") or ""
+    assert "gstatic" not in icon and icon, icon
     # The login cookie was written: a reload stays signed in.
     assert any(c["name"] == "aceint_dashboard_auth" for c in page.context.cookies())
+    _go_to(page, "Schedule")
+    page.get_by_role("heading", name="Schedule an interview").wait_for()
     page.reload()
     page.get_by_role("heading", name="Schedule an interview").wait_for()
+    # A fresh form opens without a column of red errors.
+    assert page.get_by_test_id("stAlertContentError").count() == 0
 
     # Schedule the seed example (imported from its JSON file, then sent by the form).
     page.get_by_text("Import a payload (JSON)").click()
@@ -128,7 +148,21 @@ def test_schedule_preview_run_and_review(run_streamlit, page, screenshot, tmp_pa
     for turn in turns:
         assert re.sub(r"\s+", " ", html.unescape(turn.text)) in re.sub(r"\s+", " ", viewer_text)
     viewer.scroll_into_view_if_needed()
+    # The frame fits its turns: no band of white under a short transcript (and nothing cut off).
+    frame_height = viewer.evaluate("el => el.getBoundingClientRect().height")
+    content_height = viewer.content_frame.locator("body").evaluate("b => b.scrollHeight")
+    assert content_height <= frame_height + 2 and frame_height - content_height < 120, (
+        frame_height,
+        content_height,
+    )
+    # The one status in the table matches the details.
+    expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
     screenshot(page, "e2e-06-records-transcript")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="WebVTT", exact=True).first.click()
+    expected = f"transcript-sample-candidate-{seed_payload['sessionId'][:8]}.vtt"
+    assert download.value.suggested_filename == expected
+    assert not outside, outside
 
     repo = SessionRepository.open(f"sqlite:///{tmp_path / 'dashboard.db'}")
     try:

@@ -7,7 +7,7 @@ import yaml
 
 from dashboard import auth
 
-from .conftest import log_in, new_app, widget
+from .conftest import log_in, new_app, shown, widget
 
 
 def widget_value(at, label: str) -> str:
@@ -39,8 +39,10 @@ def test_nothing_but_login_is_reachable_before_login(dashboard_env, app):
     assert {t.label for t in app.text_input} == {"Username", "Password"}
     assert not app.sidebar.button  # no logout, no links to other pages
     for page in ("screens/schedule.py", "screens/preview.py", "screens/records.py"):
-        with pytest.raises(ValueError, match="Known pages: \\['Log in'\\]"):
-            app.switch_page(page)  # not registered with st.navigation before login
+        # Not registered with st.navigation before login: only the login page is, under its own
+        # URL and (so a deep link shows the login form, not "Page not found") each page's URL.
+        with pytest.raises(ValueError, match="Known pages: \\['Log in', 'schedule', 'preview', 'records'\\]"):
+            app.switch_page(page)
     log_in(app)
     for page, title in (
         ("screens/preview.py", "Preview the candidate page"),
@@ -71,7 +73,7 @@ def test_right_password_lands_on_schedule_with_sidebar(dashboard_env, app):
     assert [t.value for t in app.title] == ["Aceint recruiter dashboard"]
     assert not any(str(k).startswith(("schedule.", "sf")) for k in app.session_state)
     log_in(app)
-    assert widget_value(app, "Candidate full name (fullName)") == ""
+    assert widget_value(app, "Candidate full name") == ""
 
 
 def _config_with(users: dict, key: str | None) -> dict:
@@ -87,14 +89,23 @@ REAL_USER = {
 GOOD_KEY = "k" * 12 + "Zq8_3nLr0pXv2"
 
 
-def test_prod_refuses_demo_account(offline_env):
+def test_prod_refuses_demo_account(offline_env, capsys):
     demo = auth.demo_config("c", 1)["credentials"]["usernames"]
     offline_env("prod", _config_with({**REAL_USER, **demo}, GOOD_KEY))
+    capsys.readouterr()
     at = new_app().run()
     assert not at.exception
-    text = _texts(at)
+    text = shown(_texts(at))
     assert "refuses to start" in text and "demo account" in text
+    assert "python -m dashboard.manage_users remove-demo" in text  # the page names the fix
     assert not at.text_input  # no login form
+    # The terminal that started the dashboard says it too (once per process, not per page load).
+    printed = capsys.readouterr().err
+    assert "refusing to start in prod mode" in printed
+    assert "python -m dashboard.manage_users remove-demo" in printed
+    assert "python -m dashboard.manage_users add <username>" in printed
+    new_app().run()
+    assert "refusing to start" not in capsys.readouterr().err
 
 
 def test_dev_refuses_default_or_missing_cookie_key(offline_env):
