@@ -162,6 +162,38 @@ def test_schedule_preview_run_and_review(run_streamlit, page, screenshot, tmp_pa
         page.get_by_role("button", name="WebVTT", exact=True).first.click()
     expected = f"transcript-sample-candidate-{seed_payload['sessionId'][:8]}.vtt"
     assert download.value.suggested_filename == expected
+
+    # Attach a short transcript recorded elsewhere: the save says so, the uploader empties, and
+    # the second viewer fits its three turns.
+    attached = tmp_path / "Teams call.vtt"
+    attached.write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Interviewer>Tell me about closures.\n\n"
+        "00:00:04.000 --> 00:00:08.000\n<v Candidate>A closure keeps its scope alive.\n\n"
+        "00:00:09.000 --> 00:00:10.000\n<v Interviewer>Thanks.\n",
+        encoding="utf-8",
+    )
+    page.locator("[data-testid='stFileUploader'] input[type=file]").last.set_input_files(str(attached))
+    page.get_by_role("button", name="Save attached transcript").click()
+    saved = page.get_by_test_id("stAlertContentSuccess").filter(has_text="Attached Teams call.vtt (3 turns).")
+    saved.wait_for()
+    page.wait_for_timeout(1500)  # later reruns keep the message (a toast says it too)
+    assert saved.count() == 1
+    assert page.get_by_role("button", name="Save attached transcript").count() == 0
+    assert page.get_by_text("Teams call.vtt", exact=True).count() == 0, "the uploader still lists the file"
+    second = page.locator("iframe[srcdoc]").nth(1)
+    second.wait_for()
+    second.content_frame.get_by_text("A closure keeps its scope alive.").wait_for()
+    frame_height = second.evaluate("el => el.getBoundingClientRect().height")
+    content_height = second.content_frame.locator("body").evaluate("b => b.scrollHeight")
+    assert content_height <= frame_height + 2 and frame_height - content_height < 120, (
+        frame_height,
+        content_height,
+    )
+    second.scroll_into_view_if_needed()
+    screenshot(page, "e2e-07-attached-transcript")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="SRT", exact=True).last.click()
+    assert download.value.suggested_filename == "teams-call.srt"
     assert not outside, outside
 
     repo = SessionRepository.open(f"sqlite:///{tmp_path / 'dashboard.db'}")
