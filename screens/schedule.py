@@ -14,7 +14,7 @@ from dashboard.widgets.session_fields import render_session_fields
 from dashboard.widgets.text import plain
 from dashboard.widgets.topic_builder import render_topic_builder
 
-LAST_KEY = "schedule.last_created"
+LAST_KEY = form_state.RESULT_KEY
 
 ctx = page_context()
 st.title("Schedule an interview")

@@ -21,6 +21,8 @@ from .text import plain
 
 DRAFT_KEY = "schedule.draft"
 GEN_KEY = "schedule.generation"
+RESULT_KEY = "schedule.last_created"
+"""The last successful create's panel (session id, name, link, the payload it was for)."""
 TOUCHED_KEY = "schedule.touched"
 """Keys of the widgets the recruiter changed in this generation of the form."""
 SHOW_ALL_KEY = "schedule.show_all_messages"

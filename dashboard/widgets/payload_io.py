@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import schedule_form
 
-from .form_state import replace_draft
+from .form_state import RESULT_KEY, replace_draft
 from .text import plain
 
 IMPORT_MESSAGE_KEY = "schedule.import_message"
@@ -16,6 +16,7 @@ PASTE_KEY = "schedule.paste"
 
 def _import(text: str | bytes, source: str) -> None:
     """Replace the form with the imported payload, or keep it and say what is wrong."""
+    st.session_state.pop(RESULT_KEY, None)  # a new attempt: the last create's panel is not about it
     try:
         new = schedule_form.parse_import(text)
     except schedule_form.ImportProblem as problem:

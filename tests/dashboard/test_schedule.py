@@ -160,6 +160,16 @@ def test_the_result_panel_goes_when_the_form_changes_or_a_new_attempt_fails(dash
     assert "Sample Candidate" not in " ".join(c.value for c in app.code if c.language != "json")
 
 
+def test_a_refused_import_after_a_schedule_does_not_leave_the_old_panel(dashboard_env, app, seed_payload):
+    log_in(app)
+    import_payload(app, json.dumps(seed_payload))
+    click(app, "Schedule interview")
+    assert any("Scheduled the interview" in s.value for s in app.success)
+    import_payload(app, json.dumps(dict(seed_payload, duration="soon")))
+    assert any("Import refused" in shown(e.value) for e in app.error)
+    assert not [s for s in app.success if "Scheduled the interview" in s.value]
+
+
 def test_an_import_with_several_bad_fields_lists_them_all(dashboard_env, app, seed_payload):
     log_in(app)
     bad = dict(seed_payload, duration="thirty", interviewMode="REMOTE", fullName=7)
