@@ -28,3 +28,10 @@ def test_an_uncaught_exception_shows_no_message_trace_or_type() -> None:
     finally:
         config.set_option("client.showErrorDetails", previous)
     assert (shown.show_message, shown.show_trace, shown.show_type) == (False, False, False)
+
+
+def test_the_upload_limit_admits_the_largest_transcript_the_importer_reads() -> None:
+    from aceint_core.transcripts.model import MAX_TRANSCRIPT_BYTES
+
+    megabytes = _settings()["server"]["maxUploadSize"]
+    assert MAX_TRANSCRIPT_BYTES <= megabytes * 1024 * 1024 < 2 * MAX_TRANSCRIPT_BYTES
