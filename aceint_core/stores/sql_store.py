@@ -52,10 +52,10 @@ def _engine_for(url: str) -> Engine:
             kwargs["poolclass"] = StaticPool  # one in-memory database shared by the threads
     else:
         kwargs["pool_pre_ping"] = True
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        _create_private_file(parsed.database)
+    # The engine first: an unusable URL (say, an unknown driver) must fail before any file is made.
     engine = sa.create_engine(parsed, **kwargs)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        _create_private_file(parsed.database)
 
         @sa.event.listens_for(engine, "connect")
         def _sqlite_wal(dbapi_connection, _record):  # type: ignore[no-untyped-def]

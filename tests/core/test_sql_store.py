@@ -169,9 +169,13 @@ def test_a_failed_write_names_no_token_even_with_a_chatty_engine(tmp_path: Path)
     assert error.__context__ is None
 
 
-def test_a_bad_url_is_a_clear_store_error() -> None:
+def test_a_bad_url_is_a_clear_store_error_and_creates_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
     with pytest.raises(TokenStoreError, match="not a usable database URL"):
         SQLTokenStore("sqlite+nosuchdriver://user:pw@/x")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_token_store_from_url_builds_sql_stores(tmp_path: Path) -> None:
