@@ -67,9 +67,17 @@ def _offset(digits: str) -> int:
     return int(digits) if len(digits) <= _MAX_OFFSET_DIGITS else 10**_MAX_OFFSET_DIGITS
 
 
-def _ranged(request: Request, data: bytes, content_type: str) -> Response:
+def attachment_name(session_id: str, kind: str) -> str:
+    """'<sessionId>-audio.wav': safe inside a quoted header value whatever the id holds."""
+    safe_id = "".join(ch for ch in session_id if ch.isascii() and (ch.isalnum() or ch in "._-")) or "session"
+    return f"{safe_id}-{MEDIA_KINDS[kind][0]}"
+
+
+def _ranged(request: Request, data: bytes, content_type: str, disposition: str | None = None) -> Response:
     size = len(data)
     headers = {"Accept-Ranges": "bytes", "Cache-Control": "private, max-age=300"}
+    if disposition:
+        headers["Content-Disposition"] = disposition
     head = request.method == "HEAD"
     header = request.headers.get("range")
     match = _RANGE.match(header.strip()) if header else None
@@ -95,7 +103,11 @@ def _ranged(request: Request, data: bytes, content_type: str) -> Response:
 
 
 @router.api_route("/media/{session_id}/{filename}", methods=["GET", "HEAD"])
-def get_media(session_id: str, filename: str, request: Request, expires: int = 0, sig: str = "") -> Response:
+def get_media(
+    session_id: str, filename: str, request: Request, expires: int = 0, sig: str = "", download: str = ""
+) -> Response:
+    """`download=1` asks the browser to save the file instead of opening it in a tab. It is not
+    part of the signature, so a link from the record works with or without it."""
     sandbox = sandbox_of(request)
     kind = _FILES.get(filename)
     if kind is None:
@@ -117,4 +129,7 @@ def get_media(session_id: str, filename: str, request: Request, expires: int = 0
             status_code=403,
         )
     data, content_type = media_bytes(sandbox, session_id, kind)
-    return _ranged(request, data, content_type)
+    disposition = (
+        f'attachment; filename="{attachment_name(session_id, kind)}"' if download in ("1", "true") else None
+    )
+    return _ranged(request, data, content_type, disposition)

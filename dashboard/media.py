@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import requests
 
@@ -156,6 +156,41 @@ def check_media_link(
             note=f"The {label} link on {host} does not point to audio or video ({shown}).",
         )
     return MediaCheck(ok=True, host=host, kind=kind, content_type=content_type, status=status)
+
+
+# The sandbox's signed recording links: /media/{sessionId}/audio.wav|video.webm?expires=..&sig=..
+SANDBOX_MEDIA_FILES = frozenset({"audio.wav", "video.webm"})
+
+
+def is_sandbox_media_link(url: str) -> bool:
+    """True for a link to the local sandbox's /media/ route (the only server known to honour
+    ``download=1``); a real Aceint/storage link is left exactly as it came."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    segments = parts.path.split("/")
+    query = parse_qs(parts.query)
+    return (
+        parts.scheme in ("http", "https")
+        and len(segments) >= 4
+        and segments[-3] == "media"
+        and bool(segments[-2])
+        and segments[-1] in SANDBOX_MEDIA_FILES
+        and "expires" in query
+        and "sig" in query
+    )
+
+
+def download_link(url: str) -> str:
+    """The link a "download recording" button opens: the sandbox's with ``download=1`` (it then
+    answers ``Content-Disposition: attachment`` and the browser saves the file), others unchanged."""
+    if not is_sandbox_media_link(url) or "download" in parse_qs(urlsplit(url.strip()).query):
+        return url
+    stripped = url.strip()
+    base, _, fragment = stripped.partition("#")
+    joined = f"{base}&download=1"
+    return f"{joined}#{fragment}" if fragment else joined
 
 
 class MediaUnavailable(Exception):

@@ -16,7 +16,7 @@ import streamlit as st
 
 from aceint_core.transcripts import Transcript
 from aceint_core.transcripts.export import EXPORT_FORMATS
-from dashboard.media import MediaCheck, check_media_link
+from dashboard.media import MediaCheck, check_media_link, download_link
 from dashboard.transcript_view import TURNS_PER_PAGE, estimate_height, prepare_view, render_document
 from dashboard.widgets.text import plain
 
@@ -173,4 +173,6 @@ def render_downloads(
             on_click="ignore",
         )
     for column, (label, url) in zip(columns[len(EXPORT_FORMATS) :], recordings.items(), strict=True):
-        column.link_button(label.capitalize(), url, help=f"Open the {label} recording to save it")
+        link = download_link(url)
+        hint = f"Save the {label} recording" if link != url else f"Open the {label} recording to save it"
+        column.link_button(label.capitalize(), link, help=hint)

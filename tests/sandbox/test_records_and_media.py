@@ -171,3 +171,29 @@ def test_answers_beyond_the_questions_and_unknown_sessions_are_refused(authed: A
     r = authed.control("POST", f"/sandbox/sessions/{sid}/answer", json={"answer": 5})
     assert r.status_code == 422 and r.json()["error"]["fields"][0]["field"] == "answer"
     assert authed.control("POST", "/sandbox/sessions/nope/complete").status_code == 404
+
+
+def test_download_param_makes_the_recording_an_attachment_and_keeps_the_signature(
+    authed: Api, seed: dict
+) -> None:
+    sid = seed["sessionId"]
+    authed.create(seed)
+    _complete(authed, sid)
+    record = _record(authed, sid).json()["data"]
+
+    plain = requests.get(record["audioLink"], timeout=30)
+    assert plain.status_code == 200 and "content-disposition" not in plain.headers
+
+    audio = requests.get(record["audioLink"] + "&download=1", timeout=30)
+    assert audio.status_code == 200 and audio.content == plain.content
+    assert audio.headers["content-disposition"] == f'attachment; filename="{sid}-audio.wav"'
+
+    video = requests.head(record["videoLink"] + "&download=1", timeout=30)
+    assert video.status_code == 200
+    assert video.headers["content-disposition"] == f'attachment; filename="{sid}-video.webm"'
+    ranged = requests.get(record["videoLink"] + "&download=1", headers={"Range": "bytes=0-9"}, timeout=30)
+    assert ranged.status_code == 206 and "attachment" in ranged.headers["content-disposition"]
+
+    forged = requests.get(record["audioLink"].replace("sig=", "sig=0") + "&download=1", timeout=10)
+    assert forged.status_code == 403 and forged.json()["error"]["code"] == "bad_signature"
+    assert "content-disposition" not in forged.headers
