@@ -30,6 +30,8 @@ SCREENS = (
     ("screens/preview.py", "Preview", ":material/preview:", "preview"),
     ("screens/records.py", "Records", ":material/table_view:", "records"),
 )
+# What a user without the recruiter role sees at the schedule page's URL.
+SCHEDULE_NOT_ALLOWED = "screens/schedule_needs_recruiter.py"
 
 st.set_page_config(page_title="Aceint recruiter dashboard", page_icon=str(PAGE_ICON), layout="wide")
 
@@ -101,6 +103,11 @@ for script, title, icon, url_path in SCREENS:
     if url_path == "schedule" and not auth.can_schedule(roles):
         continue
     pages[url_path] = st.Page(script, title=title, icon=icon, url_path=url_path, default=not pages)
+if "schedule" not in pages:
+    # Not in the menu, but /schedule (a bookmark, a deep link) says why instead of "Page not found".
+    pages["schedule"] = st.Page(
+        SCHEDULE_NOT_ALLOWED, title="Schedule", url_path="schedule", visibility="hidden"
+    )
 
 current = st.navigation(list(pages.values()))
 # The deep link asked for before login. Forgotten only once that page is showing (or this

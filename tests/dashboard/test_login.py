@@ -9,6 +9,9 @@ from dashboard import auth
 
 from .conftest import log_in, new_app, shown, widget
 
+REQUESTED_PAGE_KEY = "login.requested_page"  # app.py: the page asked for while signed out
+SCHEDULE_NOT_ALLOWED = "screens/schedule_needs_recruiter.py"
+
 
 def widget_value(at, label: str) -> str:
     return widget(at, "text_input", label).value
@@ -148,3 +151,41 @@ def test_viewer_role_gets_preview_and_records_but_not_schedule(dashboard_env, ap
     assert [t.value for t in app.title] == ["Preview the candidate page"]
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         app.switch_page("screens/schedule.py")
+
+
+def _add_viewer(dashboard_env) -> None:
+    config = auth.demo_config("c", 1)
+    config["credentials"]["usernames"]["vera"] = {
+        "name": "Vera Viewer",
+        "email": "v@example.com",
+        "password": auth.hash_password("vera-pass-123"),
+        "roles": [auth.VIEWER_ROLE],
+    }
+    auth.write_config(dashboard_env.auth_file, config)
+
+
+def test_viewer_opening_schedule_is_told_why_not_page_not_found(dashboard_env, app):
+    _add_viewer(dashboard_env)
+    # /schedule asked for while signed out: the app remembers "schedule" and opens it after login.
+    app.run()
+    app.session_state[REQUESTED_PAGE_KEY] = "schedule"
+    log_in(app, "vera", "vera-pass-123")
+    assert not app.exception
+    assert [t.value for t in app.title] == ["Schedule"]
+    assert [i.value for i in app.info] == [
+        "Scheduling needs the recruiter role; ask an admin to add it to your account."
+    ]
+    assert not app.text_input  # no form: nothing to fill in and be refused
+    assert REQUESTED_PAGE_KEY not in app.session_state
+    # The same page answers when switched to directly (the URL /schedule in a browser).
+    app.switch_page(SCHEDULE_NOT_ALLOWED).run()
+    assert [t.value for t in app.title] == ["Schedule"] and not app.exception
+
+
+def test_recruiter_at_schedule_still_gets_the_form(dashboard_env, app):
+    app.run()
+    app.session_state[REQUESTED_PAGE_KEY] = "schedule"
+    log_in(app)
+    assert [t.value for t in app.title] == ["Schedule an interview"]
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        app.switch_page(SCHEDULE_NOT_ALLOWED)
