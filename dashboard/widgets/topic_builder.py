@@ -91,8 +91,9 @@ def _subtopic(draft: FormDraft, i: int, j: int, messages: Messages) -> None:
     )
     sub.concepts = schedule_form.concepts_from_text(text)
     messages.slot(f"{sp}.concepts", k)
-    b1, b2, b3, _ = st.columns([1, 1, 1, 2])
-    b1.button(
+    # A wrapping row sized to the labels: fixed columns beside the JSON preview cut them ("↑ Subto…").
+    row = st.container(horizontal=True)
+    row.button(
         "↑ Subtopic up",
         key=key("s", sub.uid, "up"),
         help=f"Move subtopic {j + 1} above the one before it",
@@ -100,7 +101,7 @@ def _subtopic(draft: FormDraft, i: int, j: int, messages: Messages) -> None:
         on_click=schedule_form.move_subtopic,
         args=(draft, topic.uid, sub.uid, -1),
     )
-    b2.button(
+    row.button(
         "↓ Subtopic down",
         key=key("s", sub.uid, "down"),
         help=f"Move subtopic {j + 1} below the one after it",
@@ -108,7 +109,7 @@ def _subtopic(draft: FormDraft, i: int, j: int, messages: Messages) -> None:
         on_click=schedule_form.move_subtopic,
         args=(draft, topic.uid, sub.uid, 1),
     )
-    b3.button(
+    row.button(
         "✕ Remove subtopic",
         key=key("s", sub.uid, "remove"),
         help=f"Remove subtopic {j + 1} and its concepts",
@@ -142,8 +143,8 @@ def render_topic_builder(draft: FormDraft, messages: Messages, generated: list[s
             for j in range(len(topic.subtopics)):
                 _subtopic(draft, i, j, messages)
             messages.slot(f"topics[{i}].subtopics")
-            b1, b2, b3, b4 = st.columns(4)
-            b1.button(
+            row = st.container(horizontal=True)  # wraps rather than cutting labels
+            row.button(
                 "Add subtopic",
                 key=key("t", topic.uid, "add_sub"),
                 disabled=len(topic.subtopics) >= schedule_form.MAX_SUBTOPICS,
@@ -151,7 +152,7 @@ def render_topic_builder(draft: FormDraft, messages: Messages, generated: list[s
                 on_click=schedule_form.add_subtopic,
                 args=(draft, topic.uid),
             )
-            b2.button(
+            row.button(
                 "Move topic up",
                 key=key("t", topic.uid, "up"),
                 help=f"Move topic {i + 1} above the one before it",
@@ -159,7 +160,7 @@ def render_topic_builder(draft: FormDraft, messages: Messages, generated: list[s
                 on_click=schedule_form.move_topic,
                 args=(draft, topic.uid, -1),
             )
-            b3.button(
+            row.button(
                 "Move topic down",
                 key=key("t", topic.uid, "down"),
                 help=f"Move topic {i + 1} below the one after it",
@@ -167,7 +168,7 @@ def render_topic_builder(draft: FormDraft, messages: Messages, generated: list[s
                 on_click=schedule_form.move_topic,
                 args=(draft, topic.uid, 1),
             )
-            b4.button(
+            row.button(
                 "Remove topic",
                 key=key("t", topic.uid, "remove"),
                 help=f"Remove topic {i + 1} with its subtopics",

@@ -103,6 +103,21 @@ def test_schedule_preview_run_and_review(run_streamlit, page, screenshot, tmp_pa
     page.get_by_text("Imported from seed_session.json").wait_for()
     page.get_by_text("Topic weightages add up to 25").first.wait_for()
     screenshot(page, "e2e-02-schedule-filled")
+    # The topic builder's buttons show their whole label at this width (no "↑ Subto…").
+    for name in (
+        "↑ Subtopic up",
+        "↓ Subtopic down",
+        "✕ Remove subtopic",
+        "Add subtopic",
+        "Move topic up",
+        "Move topic down",
+        "Remove topic",
+    ):
+        button = page.get_by_role("button", name=name, exact=True).first
+        cut = button.evaluate(
+            "b => [b, ...b.querySelectorAll('*')].filter(n => n.scrollWidth > n.clientWidth + 1).length"
+        )
+        assert cut == 0, f"the {name!r} button's label is cut off"
     page.get_by_role("button", name="Schedule interview").click()
     page.get_by_text("Scheduled the interview for Sample Candidate").wait_for()
     screenshot(page, "e2e-03-scheduled")
