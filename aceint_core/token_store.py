@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Protocol, runtime_checkable
+from typing import Protocol, TypeVar, runtime_checkable
+
+_Held = TypeVar("_Held")
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,47 @@ class TokenStore(Protocol):
         ...
 
 
+class KeyLocks:
+    """One threading.Lock per key, made on first use: the in-process half of every refresh lock."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
+
+    def __call__(self, key: str) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(key, threading.Lock())
+
+
+@contextlib.contextmanager
+def queued_refresh_lock(
+    local: threading.Lock,
+    timeout: float,
+    take_shared: Callable[[float], _Held | None],
+    release_shared: Callable[[_Held], None],
+) -> Iterator[bool]:
+    """Threads of one process queue on `local`; only the winner competes for the shared lease.
+
+    `take_shared(deadline)` returns a handle for the lease (None if the monotonic deadline
+    passed first); `release_shared(handle)` gives it back. Yields whether the lock is held.
+    """
+    deadline = time.monotonic() + max(0.0, timeout)
+    if not local.acquire(timeout=max(0.0, timeout)):
+        yield False
+        return
+    try:
+        held = take_shared(deadline)
+        if held is None:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            release_shared(held)
+    finally:
+        local.release()
+
+
 class MemoryTokenStore:
     """The default store: tokens in this process's memory, shared by the threads of a client."""
 
@@ -79,7 +123,7 @@ class MemoryTokenStore:
         self._records: dict[str, TokenRecord] = {}
         self._last_generation: dict[str, int] = {}  # survives delete, so generations never repeat
         self._guard = threading.Lock()
-        self._locks: dict[str, threading.Lock] = {}
+        self._key_locks = KeyLocks()
 
     def __repr__(self) -> str:
         return f"MemoryTokenStore(keys={len(self._records)})"
@@ -113,8 +157,7 @@ class MemoryTokenStore:
 
     @contextlib.contextmanager
     def refresh_lock(self, key: str, *, lease: float, timeout: float) -> Iterator[bool]:
-        with self._guard:
-            lock = self._locks.setdefault(key, threading.Lock())
+        lock = self._key_locks(key)
         acquired = lock.acquire(timeout=timeout)
         try:
             yield acquired

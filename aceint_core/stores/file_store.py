@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any, TypeGuard
 
 from aceint_core.stores.errors import TokenStoreError
-from aceint_core.token_store import TokenRecord
+from aceint_core.token_store import KeyLocks, TokenRecord, queued_refresh_lock
 
 FILE_MODE = 0o600
 _FORMAT_VERSION = 1
@@ -51,11 +51,12 @@ _POLL_MAX = 0.05
 def _generation_floor() -> int:
     """Where generations start in a fresh (or repaired) file.
 
-    Milliseconds since the epoch: a repaired file starts above every generation the damaged
-    one can have handed out (one write per millisecond would be needed to catch up), so
-    generations never repeat for a key even when the file itself was lost.
+    Microseconds since the epoch: a repaired file starts above every generation the damaged
+    one can have handed out (a write, with its fsync, takes far longer than a microsecond), so
+    generations never repeat for a key even when the file itself was lost. Milliseconds were
+    too coarse: a file written and damaged within one millisecond repeated a generation.
     """
-    return int(time.time() * 1000)
+    return time.time_ns() // 1000
 
 
 def _is_number(value: object) -> TypeGuard[int | float]:
@@ -175,8 +176,7 @@ class FileTokenStore:
         self.path = Path(path).expanduser().absolute()
         self._lock_path = self.path.with_name(self.path.name + ".lock")
         self._thread_lock = threading.Lock()  # threads of this process queue here before the flock
-        self._guard = threading.Lock()
-        self._key_locks: dict[str, threading.Lock] = {}
+        self._key_locks = KeyLocks()
         self._host = socket.gethostname()
         self._sweep_stale_temp_files()
 
@@ -220,30 +220,17 @@ class FileTokenStore:
             self._write_state(state)
             return True
 
-    @contextlib.contextmanager
-    def refresh_lock(self, key: str, *, lease: float, timeout: float) -> Iterator[bool]:
-        deadline = time.monotonic() + max(0.0, timeout)
-        local = self._key_lock(key)
-        if not local.acquire(timeout=max(0.0, timeout)):
-            yield False
-            return
-        try:
-            held = self._acquire_lease(key, lease, deadline)
-            if held is None:
-                yield False
-                return
-            try:
-                yield True
-            finally:
-                self._release_lease(key, held)
-        finally:
-            local.release()
+    def refresh_lock(
+        self, key: str, *, lease: float, timeout: float
+    ) -> contextlib.AbstractContextManager[bool]:
+        return queued_refresh_lock(
+            self._key_locks(key),
+            timeout,
+            lambda deadline: self._acquire_lease(key, lease, deadline),
+            lambda held: self._release_lease(key, held),
+        )
 
     # --- the refresh lease ----------------------------------------------------------------
-
-    def _key_lock(self, key: str) -> threading.Lock:
-        with self._guard:
-            return self._key_locks.setdefault(key, threading.Lock())
 
     def _refresh_lock_path(self, key: str) -> Path:
         digest = hashlib.sha256(key.encode()).hexdigest()[:16]

@@ -22,7 +22,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TypeVar
 
 import sqlalchemy as sa
@@ -31,7 +31,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 
 from aceint_core.stores.errors import TokenStoreError, mask_url, scrub
-from aceint_core.token_store import TokenRecord
+from aceint_core.token_store import KeyLocks, TokenRecord, queued_refresh_lock
 
 DEFAULT_TABLE_PREFIX = "aceint_"
 _SQLITE_BUSY_TIMEOUT = 30.0
@@ -112,8 +112,7 @@ class SQLTokenStore:
         self._metadata = metadata
         self._ready = False
         self._ready_lock = threading.Lock()
-        self._guard = threading.Lock()
-        self._key_locks: dict[str, threading.Lock] = {}
+        self._key_locks = KeyLocks()
         self._host = socket.gethostname()
 
     def __repr__(self) -> str:
@@ -220,30 +219,18 @@ class SQLTokenStore:
 
         return self._run("delete", run)
 
-    @contextlib.contextmanager
-    def refresh_lock(self, key: str, *, lease: float, timeout: float) -> Iterator[bool]:
-        deadline = time.monotonic() + max(0.0, timeout)
-        local = self._key_lock(key)
-        if not local.acquire(timeout=max(0.0, timeout)):
-            yield False
-            return
-        try:
-            owner = f"{self._host}:{os.getpid()}:{uuid.uuid4().hex}"
-            if not self._acquire_lease(key, owner, lease, deadline):
-                yield False
-                return
-            try:
-                yield True
-            finally:
-                self._release_lease(key, owner)
-        finally:
-            local.release()
+    def refresh_lock(
+        self, key: str, *, lease: float, timeout: float
+    ) -> contextlib.AbstractContextManager[bool]:
+        owner = f"{self._host}:{os.getpid()}:{uuid.uuid4().hex}"
+        return queued_refresh_lock(
+            self._key_locks(key),
+            timeout,
+            lambda deadline: owner if self._acquire_lease(key, owner, lease, deadline) else None,
+            lambda held: self._release_lease(key, held),
+        )
 
     # --- the refresh lease ----------------------------------------------------------------
-
-    def _key_lock(self, key: str) -> threading.Lock:
-        with self._guard:
-            return self._key_locks.setdefault(key, threading.Lock())
 
     def _try_lease(self, key: str, owner: str, lease: float) -> bool:
         t = self._leases
