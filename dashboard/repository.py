@@ -13,11 +13,11 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, create_engine, func, or_, select
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 
 def _now() -> datetime:
@@ -52,6 +52,26 @@ class AttachedTranscriptRow(_Base):
     text: Mapped[str] = mapped_column(Text)
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     uploaded_by: Mapped[str] = mapped_column(String(200))
+
+
+_Row = TypeVar("_Row", ScheduledSessionRow, AttachedTranscriptRow)
+
+
+def _get_or_add(db: Session, model: type[_Row], session_id: str, **defaults: Any) -> _Row:
+    """The row of `model` for `session_id`, added (with `defaults`) when there is none yet."""
+    row = db.get(model, session_id)
+    if row is None:
+        row = model(session_id=session_id, **defaults)
+        db.add(row)
+    return row
+
+
+def _existing(db: Session, session_id: str) -> ScheduledSessionRow:
+    """The scheduled session's row; KeyError when this dashboard has none of that id."""
+    row = db.get(ScheduledSessionRow, session_id)
+    if row is None:
+        raise KeyError(session_id)
+    return row
 
 
 @dataclass(frozen=True)
@@ -136,10 +156,7 @@ class SessionRepository:
     ) -> ScheduledSession:
         """Store a newly created session; creating the same session id again updates its row."""
         with self._sessions.begin() as db:
-            row = db.get(ScheduledSessionRow, session_id)
-            if row is None:
-                row = ScheduledSessionRow(session_id=session_id, created_at=created_at or _now())
-                db.add(row)
+            row = _get_or_add(db, ScheduledSessionRow, session_id, created_at=created_at or _now())
             row.full_name = full_name
             row.job_role = job_role
             row.status = status
@@ -183,9 +200,7 @@ class SessionRepository:
 
     def update_status(self, session_id: str, status: str, *, synced_at: datetime | None = None) -> None:
         with self._sessions.begin() as db:
-            row = db.get(ScheduledSessionRow, session_id)
-            if row is None:
-                raise KeyError(session_id)
+            row = _existing(db, session_id)
             row.status = status
             row.last_synced_at = synced_at or _now()
 
@@ -204,10 +219,7 @@ class SessionRepository:
         """Write the row before the create is sent, with no candidate link yet and `created_at`
         now (a resubmission is a new scheduling moment); replaces an unconfirmed row of that id."""
         with self._sessions.begin() as db:
-            row = db.get(ScheduledSessionRow, session_id)
-            if row is None:
-                row = ScheduledSessionRow(session_id=session_id)
-                db.add(row)
+            row = _get_or_add(db, ScheduledSessionRow, session_id)
             row.full_name = full_name
             row.job_role = job_role
             row.status = status
@@ -222,9 +234,7 @@ class SessionRepository:
     def confirm(self, session_id: str, *, status: str, iframe_url: str) -> ScheduledSession:
         """Aceint answered for this session: store its status and candidate link."""
         with self._sessions.begin() as db:
-            row = db.get(ScheduledSessionRow, session_id)
-            if row is None:
-                raise KeyError(session_id)
+            row = _existing(db, session_id)
             row.status = status
             row.iframe_url = iframe_url
             row.last_synced_at = _now()
@@ -234,18 +244,13 @@ class SessionRepository:
     def mark(self, session_id: str, status: str) -> None:
         """Set a local status that did not come from Aceint (so `last_synced_at` stays as it was)."""
         with self._sessions.begin() as db:
-            row = db.get(ScheduledSessionRow, session_id)
-            if row is None:
-                raise KeyError(session_id)
+            row = _existing(db, session_id)
             row.status = status
 
     def restore(self, snapshot: ScheduledSession) -> None:
         """Put a row back exactly as `snapshot` shows it (undo a submission Aceint refused)."""
         with self._sessions.begin() as db:
-            row = db.get(ScheduledSessionRow, snapshot.session_id)
-            if row is None:
-                row = ScheduledSessionRow(session_id=snapshot.session_id)
-                db.add(row)
+            row = _get_or_add(db, ScheduledSessionRow, snapshot.session_id)
             for name in ScheduledSession.__dataclass_fields__:
                 value = getattr(snapshot, name)
                 setattr(row, name, json.loads(json.dumps(value)) if name == "payload" else value)
@@ -267,12 +272,8 @@ class SessionRepository:
     ) -> AttachedTranscript:
         """Keep an uploaded transcript for a session (replaces an earlier upload)."""
         with self._sessions.begin() as db:
-            if db.get(ScheduledSessionRow, session_id) is None:
-                raise KeyError(session_id)
-            row = db.get(AttachedTranscriptRow, session_id)
-            if row is None:
-                row = AttachedTranscriptRow(session_id=session_id)
-                db.add(row)
+            _existing(db, session_id)
+            row = _get_or_add(db, AttachedTranscriptRow, session_id)
             row.filename = filename
             row.text = text
             row.uploaded_by = uploaded_by
