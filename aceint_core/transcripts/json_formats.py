@@ -82,6 +82,28 @@ def _unknown_turn(text: str, start: float | None, end: float | None, speaker: st
     return make_turn(label, infer_role(speaker), start, end, text)
 
 
+def _segment_turns(
+    entries: list[dict[str, Any]],
+    path: str,
+    *,
+    text: str,
+    start: str,
+    end: str,
+    speaker: str,
+    scale: float = 1.0,
+) -> list[Turn]:
+    """A turn per segment of a speech-to-text result, by the keys that format uses."""
+    return [
+        _unknown_turn(
+            text_of(e.get(text), f"{path}[{i}].{text}"),
+            seconds(e.get(start), scale=scale),
+            seconds(e.get(end), scale=scale),
+            speaker_label(e.get(speaker)),
+        )
+        for i, e in enumerate(entries)
+    ]
+
+
 # --- Aceint / sandbox: [{"speaker", "role", "startTime", "endTime", "text"}] -------------------
 
 
@@ -205,15 +227,14 @@ def read_deepgram(obj: dict[str, Any]) -> list[Turn] | None:
         return None
     utterances = results.get("utterances")
     if isinstance(utterances, list) and _dicts(utterances):
-        return [
-            _unknown_turn(
-                text_of(u.get("transcript"), f"results.utterances[{i}].transcript"),
-                seconds(u.get("start")),
-                seconds(u.get("end")),
-                speaker_label(u.get("speaker")),
-            )
-            for i, u in enumerate(_dicts(utterances))
-        ]
+        return _segment_turns(
+            _dicts(utterances),
+            "results.utterances",
+            text="transcript",
+            start="start",
+            end="end",
+            speaker="speaker",
+        )
     turns: list[Turn] = []
     channels = results.get("channels")
     for channel in _dicts(channels if isinstance(channels, list) else []):
@@ -245,15 +266,15 @@ def read_assemblyai(obj: dict[str, Any]) -> list[Turn] | None:
     utterances = obj.get("utterances")
     words = obj.get("words")
     if isinstance(utterances, list) and _dicts(utterances):
-        return [
-            _unknown_turn(
-                text_of(u.get("text"), f"utterances[{i}].text"),
-                seconds(u.get("start"), scale=0.001),
-                seconds(u.get("end"), scale=0.001),
-                speaker_label(u.get("speaker")),
-            )
-            for i, u in enumerate(_dicts(utterances))
-        ]
+        return _segment_turns(
+            _dicts(utterances),
+            "utterances",
+            text="text",
+            start="start",
+            end="end",
+            speaker="speaker",
+            scale=0.001,  # AssemblyAI times are milliseconds
+        )
     if "utterances" in obj or "audio_duration" in obj or "acoustic_model" in obj:
         if isinstance(words, list) and _dicts(words):
             return _word_runs(_dicts(words), text_keys=("text",), scale=0.001)
@@ -295,15 +316,14 @@ def read_aws_transcribe(obj: dict[str, Any]) -> list[Turn] | None:
         return None
     audio_segments = results.get("audio_segments")
     if isinstance(audio_segments, list) and _dicts(audio_segments):
-        return [
-            _unknown_turn(
-                text_of(s.get("transcript"), f"results.audio_segments[{i}].transcript"),
-                seconds(s.get("start_time")),
-                seconds(s.get("end_time")),
-                speaker_label(s.get("speaker_label")),
-            )
-            for i, s in enumerate(_dicts(audio_segments))
-        ]
+        return _segment_turns(
+            _dicts(audio_segments),
+            "results.audio_segments",
+            text="transcript",
+            start="start_time",
+            end="end_time",
+            speaker="speaker_label",
+        )
     items = results.get("items")
     words = _aws_words(_dicts(items if isinstance(items, list) else []))
     labels = results.get("speaker_labels")
@@ -336,9 +356,9 @@ def read_aws_transcribe(obj: dict[str, Any]) -> list[Turn] | None:
         return turns
     # No diarization: a turn per sentence, so a long recording is not one giant block.
     sentence: list[dict[str, Any]] = []
-    for word in words:
+    for index, word in enumerate(words):
         sentence.append(word)
-        if word["text"][-1:] in ".?!":
+        if word["text"][-1:] in ".?!" or index == len(words) - 1:
             turns.append(
                 _unknown_turn(
                     " ".join(w["text"] for w in sentence),
@@ -348,15 +368,6 @@ def read_aws_transcribe(obj: dict[str, Any]) -> list[Turn] | None:
                 )
             )
             sentence = []
-    if sentence:
-        turns.append(
-            _unknown_turn(
-                " ".join(w["text"] for w in sentence),
-                sentence[0]["start"],
-                sentence[-1]["end"],
-                speaker_label(sentence[0]["speaker"]),
-            )
-        )
     if not turns:
         transcripts = results.get("transcripts")
         for entry in _dicts(transcripts if isinstance(transcripts, list) else []):
